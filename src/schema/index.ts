@@ -1,0 +1,3 @@
+export * from './field';
+export * from './bigquery-field';
+export * from './record-schema';
