@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+// The repository's lint config must refuse the provider barrel: it costs ~1.2 s and ~450 MB per process.
+// ESLint's flat config is ESM, which jest's CommonJS sandbox cannot load, so the real CLI lints from stdin.
+function lintLines(code: string): number[] {
+  const eslintBin = join(__dirname, '..', '..', 'node_modules', 'eslint', 'bin', 'eslint.js');
+  const run = spawnSync(process.execPath, [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', 'src/constructs/example.ts'], {
+    input: code,
+    encoding: 'utf8',
+    cwd: join(__dirname, '..', '..'),
+  });
+  const [result] = JSON.parse(run.stdout) as Array<{ messages: Array<{ line: number; message: string }> }>;
+  return result.messages.filter((m) => /Import the resource module/.test(m.message)).map((m) => m.line);
+}
+
+describe('barrel imports of @cdktf/provider-google', () => {
+  test('fail lint in every spelling, while a deep import passes', () => {
+    const code = [
+      "import { PubsubTopic } from '@cdktf/provider-google';",
+      "import * as google from '@cdktf/provider-google';",
+      "import { pubsubTopic } from '@cdktf/provider-google/lib';",
+      "const barrel = require('@cdktf/provider-google');",
+      "import { PubsubSchema } from '@cdktf/provider-google/lib/pubsub-schema';",
+      'export const used = [PubsubTopic, google, pubsubTopic, barrel, PubsubSchema];',
+      '',
+    ].join('\n');
+    expect(lintLines(code)).toEqual([1, 2, 3, 4]);
+  });
+});
