@@ -41,3 +41,6 @@ export const flightEvents = new RecordSchema({
   keyField: 'event_id',
   clusteringFields: ['airline', 'origin', 'destination', 'status'],
 });
+
+/** What third parties may read through the API: everything but the commercial figures (revenue, load factor). */
+export const flightApiFields = flightEvents.fieldNames.filter((name) => name !== 'revenue_eur' && name !== 'load_factor');

@@ -1,0 +1,193 @@
+import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
+import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { Construct } from 'constructs';
+import { RecordSchema } from '../schema';
+import { AnalyticsTable, AnalyticsTableOptions, analyticsTableOptionProblems } from './analytics-table';
+import { BigQuerySubscription, BigQuerySubscriptionOptions, bigQuerySubscriptionOptionProblems } from './bigquery-subscription';
+import { IngestTopic, IngestTopicOptions, ingestTopicOptionProblems } from './ingest-topic';
+import { QueryApi, QueryApiOptions, queryApiOptionProblems } from './query-api';
+import { ServiceImage } from './service-image';
+import { labelProblems, nameProblems, nested, pipelineLabels, throwIfProblems } from './validation';
+
+/** Props of `AnalyticsPipeline`. */
+export interface AnalyticsPipelineProps {
+  /**
+   * Name every physical resource derives from, adapted to each service (BigQuery ids use `_`): 1 to 20
+   * lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen, not starting with
+   * `goog`. Twenty is what the longest derived name, the service account id `<name>-bq-writer`, leaves room for.
+   */
+  readonly name: string;
+
+  /** The record definition: the topic's Avro schema, the table's columns and the API's contract. */
+  readonly schema: RecordSchema;
+
+  /** Container image of the query API, pinned by tag or digest. */
+  readonly image: ServiceImage;
+
+  /**
+   * Labels for every resource that takes labels; `pipeline=<name>` is always added.
+   *
+   * @default - only pipeline=<name>
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * An existing dataset (in the provider's project) to create the tables in. Refused together with `table.dataset`.
+   * Its access must not be managed by `google_bigquery_dataset_iam_*` resources, which would remove the view's
+   * authorization.
+   *
+   * @default - a new dataset named after the pipeline
+   */
+  readonly existingDatasetId?: string;
+
+  /**
+   * Options of the ingest topic.
+   *
+   * @default - JSON encoding, 7 days of retention, Google-managed encryption
+   */
+  readonly ingest?: IngestTopicOptions;
+
+  /**
+   * Options of the table, the dataset and the view.
+   *
+   * @default - location US, day partitions kept forever, deletion protection, every field exposed
+   */
+  readonly table?: AnalyticsTableOptions;
+
+  /**
+   * Options of the BigQuery subscriptions.
+   *
+   * @default - 5 delivery attempts, retries between 10 s and 600 s, 60 s ack deadline
+   */
+  readonly subscription?: BigQuerySubscriptionOptions;
+
+  /**
+   * Options of the query API.
+   *
+   * @default - private, 31-day query window, 10 GiB per query, 0 to 10 instances of 1 vCPU and 512 MiB
+   */
+  readonly api?: QueryApiOptions;
+}
+
+/**
+ * A complete analytics pipeline from one record definition: producers publish to a schema-validated Pub/Sub topic,
+ * a BigQuery subscription writes every message into a partitioned table (dead letters into their own table), and
+ * a private Cloud Run API serves the exposed columns through an authorized view.
+ */
+export class AnalyticsPipeline extends Construct {
+  /** The pipeline name. */
+  public readonly name: string;
+  /** The labels every resource that takes labels carries. */
+  public readonly labels: { [key: string]: string };
+  /** Schema, topic and dead-letter topic. */
+  public readonly ingest: IngestTopic;
+  /** Dataset, tables and the API's view. */
+  public readonly table: AnalyticsTable;
+  /** The subscriptions that write into BigQuery, their service account and grants. */
+  public readonly subscription: BigQuerySubscription;
+  /** The Cloud Run query API, its service account and grants. */
+  public readonly api: QueryApi;
+
+  public constructor(scope: Construct, id: string, props: AnalyticsPipelineProps) {
+    super(scope, id);
+    throwIfProblems('AnalyticsPipeline', this, [
+      ...nameProblems(props.name),
+      ...labelProblems(props.labels),
+      ...nested('ingest', ingestTopicOptionProblems(props.ingest ?? {})),
+      ...analyticsTableOptionProblems(props.table ?? {}, props.schema, props.existingDatasetId, 'table.'),
+      ...nested('subscription', bigQuerySubscriptionOptionProblems(props.subscription ?? {})),
+      ...nested('api', queryApiOptionProblems(props.api ?? {})),
+    ]);
+
+    this.name = props.name;
+    this.labels = pipelineLabels(props.name, props.labels);
+    const common = { name: props.name, labels: props.labels };
+
+    this.ingest = new IngestTopic(this, 'Ingest', { ...props.ingest, ...common, schema: props.schema });
+    this.table = new AnalyticsTable(this, 'Table', {
+      ...props.table,
+      ...common,
+      schema: props.schema,
+      existingDatasetId: props.existingDatasetId,
+    });
+    this.subscription = new BigQuerySubscription(this, 'Subscription', {
+      ...props.subscription,
+      ...common,
+      ingest: this.ingest,
+      table: this.table,
+    });
+    this.api = new QueryApi(this, 'Api', {
+      ...props.api,
+      ...common,
+      image: props.image,
+      table: this.table,
+      ingest: this.ingest,
+    });
+    // Monitoring (dashboard, alerts, SLOs) attaches here once src/monitoring exists: it reads the children above.
+  }
+
+  /**
+   * Lets `member` publish records to the ingest topic (`roles/pubsub.publisher` on that topic only).
+   *
+   * @param id construct id of the grant; keep it stable, the member may be a token
+   * @param member IAM member, such as `serviceAccount:producer@p.iam.gserviceaccount.com`
+   */
+  public grantPublish(id: string, member: string): PubsubTopicIamMember {
+    return this.ingest.grantPublish(id, member);
+  }
+
+  /**
+   * Lets `member` call the query API (`roles/run.invoker` on the service only).
+   *
+   * @param id construct id of the grant; keep it stable, the member may be a token
+   * @param member IAM member, such as `serviceAccount:partner@p.iam.gserviceaccount.com`
+   */
+  public grantInvoke(id: string, member: string): CloudRunV2ServiceIamMember {
+    return this.api.grantInvoke(id, member);
+  }
+
+  /** Full id of the ingest topic, `projects/<project>/topics/<name>`: where producers publish. */
+  public get topicId(): string {
+    return this.ingest.topicId;
+  }
+
+  /** Short name of the ingest topic. */
+  public get topicName(): string {
+    return this.ingest.topicName;
+  }
+
+  /** Full id of the dead-letter topic. */
+  public get deadLetterTopicId(): string {
+    return this.ingest.deadLetterTopicId;
+  }
+
+  /** `project.dataset.table` of the records table. */
+  public get tableReference(): string {
+    return this.table.tableReference;
+  }
+
+  /** `project.dataset.table` of the dead-letter table. */
+  public get deadLetterTableReference(): string {
+    return this.table.deadLetterTableReference;
+  }
+
+  /** `project.dataset.view` of the view the API reads. */
+  public get viewReference(): string {
+    return this.table.viewReference;
+  }
+
+  /** HTTPS URL of the query API. */
+  public get serviceUrl(): string {
+    return this.api.serviceUrl;
+  }
+
+  /** Email of the query API's service account. */
+  public get apiServiceAccountEmail(): string {
+    return this.api.serviceAccountEmail;
+  }
+
+  /** Email of the account the subscriptions write to BigQuery as. */
+  public get writerServiceAccountEmail(): string {
+    return this.subscription.writerServiceAccountEmail;
+  }
+}

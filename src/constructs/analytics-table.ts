@@ -1,0 +1,278 @@
+import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
+import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
+import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { RecordSchema } from '../schema';
+import { bigQueryId, checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+
+/** How finely the table is partitioned on the event time. */
+export enum PartitionGranularity {
+  /** One partition per day: right for most volumes. */
+  DAY = 'DAY',
+  /** One partition per hour: for very high volumes queried over short windows. */
+  HOUR = 'HOUR',
+}
+
+/** Options of the dataset the table creates; refused together with an existing dataset. */
+export interface DatasetOptions {
+  /**
+   * Dataset description.
+   *
+   * @default - a description naming the pipeline
+   */
+  readonly description?: string;
+
+  /**
+   * Cloud KMS key that encrypts new tables of the dataset by default. The BigQuery service account needs
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it.
+   *
+   * @default - Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
+}
+
+/** Options of the analytics table, reusable by `AnalyticsPipeline`. */
+export interface AnalyticsTableOptions {
+  /**
+   * BigQuery location of the datasets (the view's dataset must share the source dataset's location). With an
+   * existing dataset, give that dataset's location.
+   *
+   * @default 'US'
+   */
+  readonly location?: string;
+
+  /**
+   * Partition granularity on the event time.
+   *
+   * @default PartitionGranularity.DAY
+   */
+  readonly partitioning?: PartitionGranularity;
+
+  /**
+   * How long partitions are kept, in days, counted from the event time (also applies to the dead-letter table).
+   * Between 1 and 36500.
+   *
+   * @default - partitions are kept forever
+   */
+  readonly retentionDays?: number;
+
+  /**
+   * Whether Terraform refuses to destroy the tables (`deletion_protection`).
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Top-level record fields the view exposes to the API. The event-time field is always exposed.
+   *
+   * @default - every record field
+   */
+  readonly exposedFields?: string[];
+
+  /**
+   * Options of the dataset to create. Refused together with `existingDatasetId`.
+   *
+   * @default - a dataset named after the pipeline with no description or CMEK key
+   */
+  readonly dataset?: DatasetOptions;
+}
+
+/** Props of `AnalyticsTable`. */
+export interface AnalyticsTableProps extends AnalyticsTableOptions {
+  /**
+   * Pipeline name the physical names derive from (with `_` for `-`): dataset `<name>`, tables `<name>` and
+   * `<name>_dead_letters`, view dataset `<name>_api`, view `<name>`.
+   */
+  readonly name: string;
+
+  /** The record definition; gives the table's columns, partitioning field and clustering. */
+  readonly schema: RecordSchema;
+
+  /**
+   * An existing dataset (in the provider's project) to create the tables in, instead of a new dataset. Its access
+   * must not be managed by `google_bigquery_dataset_iam_*` resources, which would remove the view's authorization.
+   *
+   * @default - a new dataset named after the pipeline
+   */
+  readonly existingDatasetId?: string;
+
+  /**
+   * Labels for the datasets and tables (`pipeline=<name>` is always added).
+   *
+   * @default - only pipeline=<name>
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Every broken rule of `AnalyticsTableOptions` (and the existing-dataset choice) for this schema; `prefix` names
+ * where the options sit (`table.` inside `AnalyticsPipeline`).
+ */
+export function analyticsTableOptionProblems(options: AnalyticsTableOptions, schema: RecordSchema, existingDatasetId?: string, prefix = ''): string[] {
+  const problems: string[] = [];
+  checkIntegerRange(problems, `${prefix}retentionDays`, options.retentionDays, 1, 36500);
+  if (options.partitioning !== undefined && !Object.values(PartitionGranularity).includes(options.partitioning)) {
+    problems.push(`${prefix}partitioning must be one of ${Object.values(PartitionGranularity).join(', ')}, got ${JSON.stringify(options.partitioning)}`);
+  }
+  if (options.location !== undefined && !Token.isUnresolved(options.location) && !/^[A-Za-z][A-Za-z0-9-]*$/.test(options.location)) {
+    problems.push(`${prefix}location must be a BigQuery location such as US, EU or europe-west1, got ${JSON.stringify(options.location)}`);
+  }
+  if (options.exposedFields !== undefined) {
+    if (options.exposedFields.length === 0) problems.push(`${prefix}exposedFields must name at least one field (omit it to expose every field)`);
+    const unknown = options.exposedFields.filter((f) => !Token.isUnresolved(f) && !schema.field(f));
+    if (unknown.length > 0) {
+      problems.push(`${prefix}exposedFields must name top-level fields of ${schema.name}, got unknown ${unknown.join(', ')} (fields: ${schema.fieldNames.join(', ')})`);
+    }
+  }
+  if (existingDatasetId !== undefined && options.dataset !== undefined) {
+    problems.push(`existingDatasetId and ${prefix}dataset are exclusive: give an existing dataset or options for a new one, never both`);
+  }
+  if (existingDatasetId !== undefined && !Token.isUnresolved(existingDatasetId) && !/^[A-Za-z0-9_]{1,1024}$/.test(existingDatasetId)) {
+    problems.push(`existingDatasetId must be a dataset id (letters, digits and _), got ${JSON.stringify(existingDatasetId)}`);
+  }
+  return problems;
+}
+
+/**
+ * Where records are stored and how the API sees them: a dataset (new or existing), the table partitioned on the
+ * event time and clustered, the dead-letter table, and a view in its own dataset that exposes only the chosen
+ * columns and is authorized on the source dataset.
+ */
+export class AnalyticsTable extends Construct {
+  /** The dataset created for the tables, if no existing dataset was given. */
+  public readonly dataset?: BigqueryDataset;
+  /** The table the subscription writes records into. */
+  public readonly table: BigqueryTable;
+  /** The table the dead-letter subscription writes undeliverable messages into. */
+  public readonly deadLetterTable: BigqueryTable;
+  /** The dataset that holds only the view; the API may read this dataset and nothing else. */
+  public readonly viewDataset: BigqueryDataset;
+  /** The view the API reads: exposed fields plus `publish_time` and `message_id`. */
+  public readonly view: BigqueryTable;
+  /** Authorizes the view on the source dataset, so readers of the view need no access to the table. */
+  public readonly viewAccess: BigqueryDatasetAccessA;
+  /** The record definition restricted to the exposed fields: what the API serves. */
+  public readonly exposedSchema: RecordSchema;
+  /** Id of the dataset that holds the tables. */
+  public readonly datasetId: string;
+  /** BigQuery location of the datasets. */
+  public readonly location: string;
+
+  public constructor(scope: Construct, id: string, props: AnalyticsTableProps) {
+    super(scope, id);
+    throwIfProblems('AnalyticsTable', this, [
+      ...nameProblems(props.name),
+      ...labelProblems(props.labels),
+      ...analyticsTableOptionProblems(props, props.schema, props.existingDatasetId),
+    ]);
+
+    const base = bigQueryId(props.name);
+    const labels = pipelineLabels(props.name, props.labels);
+    const deletionProtection = props.deletionProtection ?? true;
+    const expirationMs = props.retentionDays !== undefined ? props.retentionDays * DAY_MS : undefined;
+    this.location = props.location ?? 'US';
+    this.exposedSchema = props.schema.project(props.exposedFields ?? props.schema.fieldNames);
+
+    if (props.existingDatasetId !== undefined) {
+      this.datasetId = props.existingDatasetId;
+    } else {
+      this.dataset = new BigqueryDataset(this, 'Dataset', {
+        datasetId: base,
+        location: this.location,
+        description: props.dataset?.description ?? `Records of the ${props.name} analytics pipeline.`,
+        labels,
+        // Destroying the stack must never take the data with it.
+        deleteContentsOnDestroy: false,
+        defaultEncryptionConfiguration: props.dataset?.kmsKeyName ? { kmsKeyName: props.dataset.kmsKeyName } : undefined,
+        // Access entries are managed one by one (view authorization, writer): the dataset must not fight over them.
+        lifecycle: { ignoreChanges: ['access'] },
+      });
+      this.datasetId = this.dataset.datasetId;
+    }
+
+    this.table = new BigqueryTable(this, 'Table', {
+      datasetId: this.datasetId,
+      tableId: base,
+      description: props.schema.description,
+      labels,
+      schema: props.schema.toBigQuerySchemaJson(true),
+      timePartitioning: {
+        type: props.partitioning ?? PartitionGranularity.DAY,
+        field: props.schema.eventTimeField,
+        expirationMs,
+      },
+      // Every query must name a time range: a full scan of a large table is the costliest mistake.
+      requirePartitionFilter: true,
+      clustering: props.schema.clusteringFields.length > 0 ? props.schema.clusteringFields : undefined,
+      deletionProtection,
+    });
+
+    this.deadLetterTable = new BigqueryTable(this, 'DeadLetterTable', {
+      datasetId: this.datasetId,
+      tableId: `${base}_dead_letters`,
+      description: `Messages of the ${props.name} pipeline that could not be written, kept as raw bytes with their metadata.`,
+      labels,
+      schema: JSON.stringify(RecordSchema.deadLetterBigQueryFields()),
+      timePartitioning: { type: PartitionGranularity.DAY, field: 'publish_time', expirationMs },
+      deletionProtection,
+    });
+
+    this.viewDataset = new BigqueryDataset(this, 'ViewDataset', {
+      datasetId: `${base}_api`,
+      location: this.location,
+      description: `What the ${props.name} query API may read: one view over the records.`,
+      labels,
+      deleteContentsOnDestroy: false,
+      // Readers are granted by dataset IAM members; the dataset must not fight over them.
+      lifecycle: { ignoreChanges: ['access'] },
+    });
+
+    const columns = [...this.exposedSchema.fieldNames, 'publish_time', 'message_id'].map((c) => `\`${c}\``);
+    this.view = new BigqueryTable(this, 'View', {
+      datasetId: this.viewDataset.datasetId,
+      tableId: base,
+      description: `The columns of ${props.schema.name} the API serves, plus publish_time and message_id for de-duplication and paging.`,
+      labels,
+      view: {
+        query: `SELECT ${columns.join(', ')} FROM \`${this.table.project}.${this.table.datasetId}.${this.table.tableId}\``,
+        useLegacySql: false,
+      },
+      // A view holds no data: let it be replaced freely.
+      deletionProtection: false,
+    });
+
+    this.viewAccess = new BigqueryDatasetAccessA(this, 'ViewAccess', {
+      datasetId: this.datasetId,
+      view: { projectId: this.view.project, datasetId: this.view.datasetId, tableId: this.view.tableId },
+    });
+  }
+
+  /** `project.dataset.table` of the records table, as a BigQuery subscription expects it. */
+  public get tableReference(): string {
+    return `${this.table.project}.${this.table.datasetId}.${this.table.tableId}`;
+  }
+
+  /** `project.dataset.table` of the dead-letter table. */
+  public get deadLetterTableReference(): string {
+    return `${this.deadLetterTable.project}.${this.deadLetterTable.datasetId}.${this.deadLetterTable.tableId}`;
+  }
+
+  /** `project.dataset.view` of the view the API reads. */
+  public get viewReference(): string {
+    return `${this.view.project}.${this.view.datasetId}.${this.view.tableId}`;
+  }
+
+  /** Id of the dataset that holds the view. */
+  public get viewDatasetId(): string {
+    return this.viewDataset.datasetId;
+  }
+
+  /** Id of the view inside its dataset. */
+  public get viewId(): string {
+    return this.view.tableId;
+  }
+}

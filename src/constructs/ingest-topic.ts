@@ -1,0 +1,141 @@
+import { PubsubSchema } from '@cdktf/provider-google/lib/pubsub-schema';
+import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
+import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { RecordSchema } from '../schema';
+import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+
+/** How producers encode messages published to the topic. */
+export enum MessageEncoding {
+  /** Avro JSON encoding: easy to produce from any language. */
+  JSON = 'JSON',
+  /** Avro binary encoding: smaller messages, needs an Avro library in the producer. */
+  BINARY = 'BINARY',
+}
+
+/** Options of the ingest topic, reusable by `AnalyticsPipeline`. */
+export interface IngestTopicOptions {
+  /**
+   * How producers encode their messages.
+   *
+   * @default MessageEncoding.JSON
+   */
+  readonly encoding?: MessageEncoding;
+
+  /**
+   * How long the topic keeps published messages so subscriptions can replay them, in days. Between 1 and 31.
+   *
+   * @default 7
+   */
+  readonly messageRetentionDays?: number;
+
+  /**
+   * Cloud KMS key that encrypts the topic and the dead-letter topic
+   * (`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`). The Pub/Sub service agent needs
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it.
+   *
+   * @default - Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
+}
+
+/** Props of `IngestTopic`. */
+export interface IngestTopicProps extends IngestTopicOptions {
+  /** Pipeline name the physical names derive from: `<name>-events`, `<name>-dead-letters`, `<name>-schema`. */
+  readonly name: string;
+
+  /** The record definition; its Avro form validates every published message. */
+  readonly schema: RecordSchema;
+
+  /**
+   * Labels for the topics (`pipeline=<name>` is always added).
+   *
+   * @default - only pipeline=<name>
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/** Every broken rule of `IngestTopicOptions`. */
+export function ingestTopicOptionProblems(options: IngestTopicOptions): string[] {
+  const problems: string[] = [];
+  checkIntegerRange(problems, 'messageRetentionDays', options.messageRetentionDays, 1, 31);
+  if (options.encoding !== undefined && !Object.values(MessageEncoding).includes(options.encoding)) {
+    problems.push(`encoding must be one of ${Object.values(MessageEncoding).join(', ')}, got ${JSON.stringify(options.encoding)}`);
+  }
+  const key = options.kmsKeyName;
+  if (key !== undefined && !Token.isUnresolved(key) && !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(key)) {
+    problems.push(`kmsKeyName must look like projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>, got ${JSON.stringify(key)}`);
+  }
+  return problems;
+}
+
+/**
+ * Where producers publish: a Pub/Sub schema (Avro, from the record definition), the topic that validates every
+ * message against it, and the dead-letter topic that receives what the subscription cannot write.
+ */
+export class IngestTopic extends Construct {
+  /** The Avro schema messages are validated against. */
+  public readonly pubsubSchema: PubsubSchema;
+  /** The topic producers publish to. */
+  public readonly topic: PubsubTopic;
+  /** The topic undeliverable messages are forwarded to; it has no schema so any payload fits. */
+  public readonly deadLetterTopic: PubsubTopic;
+
+  public constructor(scope: Construct, id: string, props: IngestTopicProps) {
+    super(scope, id);
+    throwIfProblems('IngestTopic', this, [...nameProblems(props.name), ...labelProblems(props.labels), ...ingestTopicOptionProblems(props)]);
+
+    const labels = pipelineLabels(props.name, props.labels);
+    const retention = `${(props.messageRetentionDays ?? 7) * 86400}s`;
+
+    this.pubsubSchema = new PubsubSchema(this, 'Schema', {
+      name: `${props.name}-schema`,
+      type: 'AVRO',
+      definition: props.schema.toAvroJson(),
+    });
+    this.topic = new PubsubTopic(this, 'Topic', {
+      name: `${props.name}-events`,
+      labels,
+      messageRetentionDuration: retention,
+      kmsKeyName: props.kmsKeyName,
+      schemaSettings: {
+        schema: this.pubsubSchema.id,
+        encoding: props.encoding ?? MessageEncoding.JSON,
+      },
+      // The topic refers to the schema by id, which Terraform only knows once the schema exists.
+      dependsOn: [this.pubsubSchema],
+    });
+    this.deadLetterTopic = new PubsubTopic(this, 'DeadLetterTopic', {
+      name: `${props.name}-dead-letters`,
+      labels,
+      messageRetentionDuration: retention,
+      kmsKeyName: props.kmsKeyName,
+    });
+  }
+
+  /**
+   * Lets `member` publish to the topic (`roles/pubsub.publisher` on this topic only).
+   *
+   * @param id construct id of the grant; keep it stable, the member may be a token
+   * @param member IAM member, such as `serviceAccount:producer@p.iam.gserviceaccount.com`
+   */
+  public grantPublish(id: string, member: string): PubsubTopicIamMember {
+    return new PubsubTopicIamMember(this, id, { topic: this.topic.id, role: 'roles/pubsub.publisher', member });
+  }
+
+  /** Full topic id, `projects/<project>/topics/<name>`. */
+  public get topicId(): string {
+    return this.topic.id;
+  }
+
+  /** Short topic name. */
+  public get topicName(): string {
+    return this.topic.name;
+  }
+
+  /** Full id of the dead-letter topic. */
+  public get deadLetterTopicId(): string {
+    return this.deadLetterTopic.id;
+  }
+}

@@ -1,0 +1,360 @@
+import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
+import { CloudRunV2Service, CloudRunV2ServiceTemplateContainersEnv } from '@cdktf/provider-google/lib/cloud-run-v2-service';
+import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { AnalyticsTable } from './analytics-table';
+import { IngestTopic } from './ingest-topic';
+import { ServiceImage } from './service-image';
+import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+
+/** Where requests to the API may come from (Cloud Run ingress). */
+export enum ApiIngress {
+  /** Any network, still subject to IAM unless public access is allowed. */
+  ALL = 'INGRESS_TRAFFIC_ALL',
+  /** Only the project's VPC networks and some Google services. */
+  INTERNAL_ONLY = 'INGRESS_TRAFFIC_INTERNAL_ONLY',
+  /** Internal traffic and an external Application Load Balancer in front of the service. */
+  INTERNAL_AND_CLOUD_LOAD_BALANCING = 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+}
+
+/** Options of the query API, reusable by `AnalyticsPipeline`. */
+export interface QueryApiOptions {
+  /**
+   * Cloud Run region of the service.
+   *
+   * @default - the google provider's region
+   */
+  readonly region?: string;
+
+  /**
+   * Widest time range one request may query, in days. Bounds the bytes BigQuery scans per request.
+   * Between 1 and 366.
+   *
+   * @default 31
+   */
+  readonly maxQueryWindowDays?: number;
+
+  /**
+   * Most bytes one query may bill (`maximumBytesBilled`); a query that would scan more fails instead of
+   * costing more. At least 10 MiB (BigQuery bills at least 10 MB per query).
+   *
+   * @default 10737418240 (10 GiB)
+   */
+  readonly maxBytesBilled?: number;
+
+  /**
+   * How long the service waits for one BigQuery query, in milliseconds. Between 1000 and 600000, and below
+   * the request timeout.
+   *
+   * @default 10000
+   */
+  readonly queryTimeoutMs?: number;
+
+  /**
+   * Whether the API offers `POST /v1/events`, publishing to the ingest topic. Grants the API's account
+   * `roles/pubsub.publisher` on that one topic.
+   *
+   * @default false
+   */
+  readonly enableEventsEndpoint?: boolean;
+
+  /**
+   * Who may call the API, as IAM members (`user:ana@example.com`, `serviceAccount:...`, `group:...`). Public
+   * access must be asked for with `allowPublicAccess`.
+   *
+   * @default - only principals granted roles/run.invoker elsewhere
+   */
+  readonly invokers?: string[];
+
+  /**
+   * Whether anyone on the internet may call the API (`allUsers` gets roles/run.invoker).
+   *
+   * @default false
+   */
+  readonly allowPublicAccess?: boolean;
+
+  /**
+   * Where requests may come from.
+   *
+   * @default ApiIngress.ALL
+   */
+  readonly ingress?: ApiIngress;
+
+  /**
+   * vCPUs per instance: 1, 2, 4, 6 or 8.
+   *
+   * @default 1
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory per instance, in MiB. Between 512 and 32768.
+   *
+   * @default 512
+   */
+  readonly memoryMiB?: number;
+
+  /**
+   * Instances kept warm. Between 0 and 100.
+   *
+   * @default 0
+   */
+  readonly minInstances?: number;
+
+  /**
+   * Most instances Cloud Run may start: caps cost and the load on BigQuery. Between 1 and 1000, at least
+   * `minInstances`.
+   *
+   * @default 10
+   */
+  readonly maxInstances?: number;
+
+  /**
+   * Requests one instance serves at once. Between 1 and 1000.
+   *
+   * @default 80
+   */
+  readonly maxConcurrentRequests?: number;
+
+  /**
+   * Longest a request may take, in seconds. Between 1 and 3600.
+   *
+   * @default 30
+   */
+  readonly requestTimeoutSeconds?: number;
+
+  /**
+   * Whether Terraform refuses to destroy the service (`deletion_protection`).
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** Props of `QueryApi`. */
+export interface QueryApiProps extends QueryApiOptions {
+  /** Pipeline name the physical names derive from: service `<name>-api`, service account `<name>-query`. */
+  readonly name: string;
+
+  /** Container image of the query API, pinned by tag or digest. */
+  readonly image: ServiceImage;
+
+  /** The table whose view the API reads. */
+  readonly table: AnalyticsTable;
+
+  /**
+   * The topic `POST /v1/events` publishes to; required when `enableEventsEndpoint` is true.
+   *
+   * @default - none
+   */
+  readonly ingest?: IngestTopic;
+
+  /**
+   * Labels for the service (`pipeline=<name>` is always added).
+   *
+   * @default - only pipeline=<name>
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
+const MEMBER = /^(allUsers|allAuthenticatedUsers|(user|serviceAccount|group|domain|principal|principalSet):.+)$/;
+const CPUS = [1, 2, 4, 6, 8];
+const MIN_BYTES_BILLED = 10 * 1024 * 1024;
+
+/** Every broken rule of `QueryApiOptions`. */
+export function queryApiOptionProblems(options: QueryApiOptions): string[] {
+  const problems: string[] = [];
+  checkIntegerRange(problems, 'maxQueryWindowDays', options.maxQueryWindowDays, 1, 366);
+  checkIntegerRange(problems, 'maxBytesBilled', options.maxBytesBilled, MIN_BYTES_BILLED, Number.MAX_SAFE_INTEGER);
+  checkIntegerRange(problems, 'queryTimeoutMs', options.queryTimeoutMs, 1000, 600000);
+  checkIntegerRange(problems, 'memoryMiB', options.memoryMiB, 512, 32768);
+  checkIntegerRange(problems, 'minInstances', options.minInstances, 0, 100);
+  checkIntegerRange(problems, 'maxInstances', options.maxInstances, 1, 1000);
+  checkIntegerRange(problems, 'maxConcurrentRequests', options.maxConcurrentRequests, 1, 1000);
+  checkIntegerRange(problems, 'requestTimeoutSeconds', options.requestTimeoutSeconds, 1, 3600);
+  if (options.cpu !== undefined && !Token.isUnresolved(options.cpu) && !CPUS.includes(options.cpu)) {
+    problems.push(`cpu must be one of ${CPUS.join(', ')}, got ${options.cpu}`);
+  }
+  if (options.ingress !== undefined && !Object.values(ApiIngress).includes(options.ingress)) {
+    problems.push(`ingress must be one of ${Object.values(ApiIngress).join(', ')}, got ${JSON.stringify(options.ingress)}`);
+  }
+  const min = options.minInstances ?? 0;
+  const max = options.maxInstances ?? 10;
+  if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && min > max) {
+    problems.push(`minInstances must not exceed maxInstances, got ${min} > ${max}`);
+  }
+  const queryMs = options.queryTimeoutMs ?? 10000;
+  const requestS = options.requestTimeoutSeconds ?? 30;
+  if (!Token.isUnresolved(queryMs) && !Token.isUnresolved(requestS) && queryMs >= requestS * 1000) {
+    problems.push(`queryTimeoutMs must be below requestTimeoutSeconds * 1000 so a slow query fails cleanly, got ${queryMs} >= ${requestS * 1000}`);
+  }
+  for (const member of options.invokers ?? []) {
+    if (Token.isUnresolved(member)) continue;
+    if (PUBLIC_MEMBERS.includes(member) && !options.allowPublicAccess) {
+      problems.push(`invokers must not hold ${member} unless allowPublicAccess is true (the API is private by default)`);
+    } else if (!MEMBER.test(member)) {
+      problems.push(`invokers entry ${JSON.stringify(member)} must be an IAM member such as user:ana@example.com or serviceAccount:api@p.iam.gserviceaccount.com`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The HTTP API third parties call: a Cloud Run service running the given image with a service account that may
+ * only run BigQuery jobs and read the view's dataset, health probes on `/healthz`, and invoker grants. Private
+ * unless public access is asked for.
+ */
+export class QueryApi extends Construct {
+  /** The identity the service runs as. */
+  public readonly serviceAccount: ServiceAccount;
+  /** `roles/bigquery.jobUser` on the project: the only project-level role of the pipeline. */
+  public readonly jobUserGrant: ProjectIamMember;
+  /** `roles/bigquery.dataViewer` on the view's dataset only. */
+  public readonly viewDatasetGrant: BigqueryDatasetIamMember;
+  /** `roles/pubsub.publisher` on the ingest topic, when the events endpoint is enabled. */
+  public readonly eventsPublisherGrant?: PubsubTopicIamMember;
+  /** The provider's configuration, read for the default region. */
+  public readonly clientConfig?: DataGoogleClientConfig;
+  /** The Cloud Run service. */
+  public readonly service: CloudRunV2Service;
+  /** `roles/run.invoker` grants, one per invoker (and `allUsers` when public). */
+  public readonly invokerGrants: CloudRunV2ServiceIamMember[] = [];
+
+  public constructor(scope: Construct, id: string, props: QueryApiProps) {
+    super(scope, id);
+    const problems = [...nameProblems(props.name), ...labelProblems(props.labels), ...queryApiOptionProblems(props)];
+    if (props.enableEventsEndpoint && !props.ingest) problems.push('enableEventsEndpoint needs ingest, the topic to publish to');
+    throwIfProblems('QueryApi', this, problems);
+
+    const { table } = props;
+    const image = props.image.bind(this);
+    const project = table.view.project;
+
+    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      accountId: `${props.name}-query`,
+      displayName: `${props.name} query API`,
+      description: `Runs the ${props.name} query API: may run BigQuery jobs and read the view's dataset, nothing else.`,
+    });
+    this.jobUserGrant = new ProjectIamMember(this, 'JobUserGrant', {
+      project,
+      role: 'roles/bigquery.jobUser',
+      member: this.serviceAccount.member,
+    });
+    this.viewDatasetGrant = new BigqueryDatasetIamMember(this, 'ViewDatasetGrant', {
+      datasetId: table.viewDataset.datasetId,
+      role: 'roles/bigquery.dataViewer',
+      member: this.serviceAccount.member,
+    });
+
+    const env: CloudRunV2ServiceTemplateContainersEnv[] = [
+      { name: 'STORE', value: 'bigquery' },
+      { name: 'GOOGLE_CLOUD_PROJECT', value: project },
+      { name: 'BIGQUERY_DATASET', value: table.viewDataset.datasetId },
+      { name: 'BIGQUERY_VIEW', value: table.view.tableId },
+      { name: 'BIGQUERY_LOCATION', value: table.location },
+      { name: 'PIPELINE_NAME', value: props.name },
+      { name: 'PIPELINE_SCHEMA', value: table.exposedSchema.toJson() },
+      { name: 'MAX_QUERY_WINDOW_DAYS', value: String(props.maxQueryWindowDays ?? 31) },
+      { name: 'MAX_BYTES_BILLED', value: String(props.maxBytesBilled ?? 10 * 1024 ** 3) },
+      { name: 'QUERY_TIMEOUT_MS', value: String(props.queryTimeoutMs ?? 10000) },
+    ];
+    if (props.enableEventsEndpoint && props.ingest) {
+      this.eventsPublisherGrant = new PubsubTopicIamMember(this, 'EventsPublisherGrant', {
+        topic: props.ingest.topic.id,
+        role: 'roles/pubsub.publisher',
+        member: this.serviceAccount.member,
+      });
+      env.push({ name: 'EVENTS_TOPIC', value: props.ingest.topic.id });
+    }
+
+    let region = props.region;
+    if (region === undefined) {
+      this.clientConfig = new DataGoogleClientConfig(this, 'ClientConfig');
+      region = this.clientConfig.region;
+    }
+
+    const port = 8080;
+    this.service = new CloudRunV2Service(this, 'Service', {
+      name: `${props.name}-api`,
+      location: region,
+      description: `Query API of the ${props.name} analytics pipeline.`,
+      labels: pipelineLabels(props.name, props.labels),
+      ingress: props.ingress ?? ApiIngress.ALL,
+      deletionProtection: props.deletionProtection ?? true,
+      template: {
+        serviceAccount: this.serviceAccount.email,
+        maxInstanceRequestConcurrency: props.maxConcurrentRequests ?? 80,
+        timeout: `${props.requestTimeoutSeconds ?? 30}s`,
+        scaling: { minInstanceCount: props.minInstances ?? 0, maxInstanceCount: props.maxInstances ?? 10 },
+        containers: [{
+          image: image.imageUri,
+          ports: { containerPort: port },
+          resources: {
+            limits: { cpu: String(props.cpu ?? 1), memory: `${props.memoryMiB ?? 512}Mi` },
+            // CPU only while serving requests: the API does no background work.
+            cpuIdle: true,
+            startupCpuBoost: true,
+          },
+          env,
+          startupProbe: {
+            httpGet: { path: '/healthz', port },
+            periodSeconds: 2,
+            timeoutSeconds: 1,
+            failureThreshold: 15,
+          },
+          livenessProbe: {
+            httpGet: { path: '/healthz', port },
+            periodSeconds: 30,
+            timeoutSeconds: 5,
+            failureThreshold: 3,
+          },
+        }],
+      },
+      // The service must not start before it may read what it serves.
+      dependsOn: [this.jobUserGrant, this.viewDatasetGrant, ...(this.eventsPublisherGrant ? [this.eventsPublisherGrant] : [])],
+    });
+
+    // allowPublicAccess grants allUsers once, below.
+    const members = new Set((props.invokers ?? []).filter((m) => !(m === 'allUsers' && props.allowPublicAccess)));
+    for (const member of members) {
+      this.grantInvoke(Token.isUnresolved(member) ? `Invoker${this.invokerGrants.length}` : `Invoker-${member}`, member);
+    }
+    if (props.allowPublicAccess) {
+      this.grantInvoke('PublicInvoker', 'allUsers');
+    }
+  }
+
+  /**
+   * Lets `member` call the API (`roles/run.invoker` on this service only).
+   *
+   * @param id construct id of the grant; keep it stable, the member may be a token
+   * @param member IAM member, such as `serviceAccount:caller@p.iam.gserviceaccount.com`
+   */
+  public grantInvoke(id: string, member: string): CloudRunV2ServiceIamMember {
+    const grant = new CloudRunV2ServiceIamMember(this, id, {
+      name: this.service.name,
+      location: this.service.location,
+      project: this.service.project,
+      role: 'roles/run.invoker',
+      member,
+    });
+    this.invokerGrants.push(grant);
+    return grant;
+  }
+
+  /** HTTPS URL of the service. */
+  public get serviceUrl(): string {
+    return this.service.uri;
+  }
+
+  /** Email of the account the service runs as. */
+  public get serviceAccountEmail(): string {
+    return this.serviceAccount.email;
+  }
+}

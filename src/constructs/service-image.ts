@@ -1,0 +1,77 @@
+import { Annotations, Token } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** What a `ServiceImage` gives the service that runs it. */
+export interface ServiceImageConfig {
+  /** The image reference Cloud Run pulls, pinned by tag or digest. */
+  readonly imageUri: string;
+}
+
+/**
+ * The container image of the query API. Terraform cannot build images, so the image is a reference to one that
+ * exists: `ServiceImage.fromRegistry('europe-docker.pkg.dev/p/repo/api@sha256:...')`.
+ */
+export class ServiceImage {
+  /**
+   * An image already pushed to a registry. The reference must carry a tag or, better, a digest; `:latest` is
+   * accepted with a synth warning because it makes deployments unrepeatable.
+   *
+   * @param imageUri a full image reference, such as `us-docker.pkg.dev/project/repo/api:1.2.3`
+   */
+  public static fromRegistry(imageUri: string): ServiceImage {
+    if (!Token.isUnresolved(imageUri)) {
+      const problem = imageReferenceProblem(imageUri);
+      if (problem) throw new Error(`invalid ServiceImage.fromRegistry(${JSON.stringify(imageUri)}): ${problem}`);
+    }
+    return new ServiceImage(imageUri);
+  }
+
+  /** The image reference Cloud Run pulls. */
+  public readonly imageUri: string;
+
+  protected constructor(imageUri: string) {
+    this.imageUri = imageUri;
+  }
+
+  /**
+   * Called once by the service that runs the image, with that service as `scope`: a subclass may create the
+   * resources that build or push the image there.
+   */
+  public bind(scope: Construct): ServiceImageConfig {
+    if (!Token.isUnresolved(this.imageUri) && isLatest(this.imageUri)) {
+      Annotations.of(scope).addWarning(
+        `image ${this.imageUri} uses the :latest tag: every apply may deploy a different image. Pin a version tag or a digest.`,
+      );
+    }
+    return { imageUri: this.imageUri };
+  }
+}
+
+/** Splits a reference into its repository path and the tag of its last path segment. */
+function tagOf(reference: string): string | undefined {
+  const withoutDigest = reference.split('@')[0];
+  const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
+  const colon = lastSegment.indexOf(':');
+  // A colon before the last slash is a registry port (localhost:5000/api), not a tag.
+  return colon >= 0 ? lastSegment.slice(colon + 1) : undefined;
+}
+
+function imageReferenceProblem(reference: string): string | undefined {
+  if (typeof reference !== 'string' || reference.trim() !== reference || reference.length === 0 || /\s/.test(reference)) {
+    return 'expected an image reference without spaces, such as us-docker.pkg.dev/project/repo/api:1.2.3';
+  }
+  const at = reference.indexOf('@');
+  if (at >= 0) {
+    return /^sha256:[a-f0-9]{64}$/.test(reference.slice(at + 1)) ? undefined : 'a digest must be sha256: followed by 64 lowercase hex digits';
+  }
+  const tag = tagOf(reference);
+  if (tag === undefined) {
+    return 'the reference has neither a tag nor a digest, so each deployment could run a different image; add :<version> or @sha256:<digest>';
+  }
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return `tag ${JSON.stringify(tag)} is not a valid image tag`;
+  return undefined;
+}
+
+function isLatest(reference: string): boolean {
+  return !reference.includes('@') && tagOf(reference) === 'latest';
+}

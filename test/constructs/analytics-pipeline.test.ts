@@ -1,0 +1,277 @@
+import 'cdktf/lib/testing/adapters/jest';
+import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
+import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
+import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
+import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
+import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
+import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { PubsubSchema } from '@cdktf/provider-google/lib/pubsub-schema';
+import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
+import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
+import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
+import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { Testing, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { AnalyticsPipeline, AnalyticsPipelineProps } from '../../src';
+import { Json, addressOf, iamGrants, image, orders, resourcesOf, synth } from './helpers';
+
+Testing.setupJest();
+
+function build(scope: Construct, props: Partial<AnalyticsPipelineProps> = {}, id = 'Orders'): AnalyticsPipeline {
+  return new AnalyticsPipeline(scope, id, { name: 'orders', schema: orders, image: image(), ...props });
+}
+
+/** Every resource class the pipeline may create, keyed by Terraform type. */
+const CLASSES = [
+  BigqueryDataset, BigqueryDatasetAccessA, BigqueryDatasetIamMember, BigqueryTable, CloudRunV2Service, CloudRunV2ServiceIamMember,
+  ProjectIamMember, PubsubSchema, PubsubSubscription, PubsubSubscriptionIamMember, PubsubTopic, PubsubTopicIamMember, ServiceAccount,
+  ServiceAccountIamMember,
+];
+const CLASS_BY_TYPE = new Map<string, Json>(CLASSES.map((c) => [c.tfResourceType, c]));
+
+/** Physical names of every resource: what would collide in one project. */
+function physicalNames(tf: Json): string[] {
+  const datasets = tf.resource.google_bigquery_dataset ?? {};
+  const datasetId = (id: string) => id.replace(/^\$\{google_bigquery_dataset\.(\w+)\.dataset_id\}$/, (_, n) => datasets[n].dataset_id);
+  return Object.entries(tf.resource).flatMap(([type, rs]) => Object.values(rs as object).flatMap((r: Json) => {
+    if (type === 'google_service_account') return [`sa:${r.account_id}`];
+    if (type === 'google_bigquery_dataset') return [`dataset:${r.dataset_id}`];
+    if (type === 'google_bigquery_table') return [`table:${datasetId(r.dataset_id)}.${r.table_id}`];
+    if (['google_pubsub_topic', 'google_pubsub_subscription', 'google_pubsub_schema', 'google_cloud_run_v2_service'].includes(type)) return [`${type}:${r.name}`];
+    return [];
+  }));
+}
+
+describe('AnalyticsPipeline', () => {
+  it('composes topic, table, subscriptions and API with names derived from one name', () => {
+    const { tf } = synth((scope) => build(scope, { name: 'shop-orders' }));
+    expect(physicalNames(tf).sort()).toEqual([
+      'dataset:shop_orders',
+      'dataset:shop_orders_api',
+      'google_cloud_run_v2_service:shop-orders-api',
+      'google_pubsub_schema:shop-orders-schema',
+      'google_pubsub_subscription:shop-orders-dead-letters-to-bigquery',
+      'google_pubsub_subscription:shop-orders-to-bigquery',
+      'google_pubsub_topic:shop-orders-dead-letters',
+      'google_pubsub_topic:shop-orders-events',
+      'sa:shop-orders-bq-writer',
+      'sa:shop-orders-query',
+      'table:shop_orders.shop_orders',
+      'table:shop_orders.shop_orders_dead_letters',
+      'table:shop_orders_api.shop_orders',
+    ]);
+  });
+
+  it('keeps service account ids within 6 to 30 characters at both ends of the name rule', () => {
+    for (const name of ['a', 'a'.repeat(20)]) {
+      const { tf } = synth((scope) => build(scope, { name }));
+      for (const sa of resourcesOf(tf, 'google_service_account')) {
+        expect(sa.account_id.length).toBeGreaterThanOrEqual(6);
+        expect(sa.account_id.length).toBeLessThanOrEqual(30);
+        expect(sa.account_id).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])$/);
+      }
+    }
+  });
+
+  it('puts pipeline=<name> and the user labels on every resource that takes labels', () => {
+    const { tf } = synth((scope) => build(scope, { labels: { team: 'data', env: 'prod' }, existingDatasetId: undefined }));
+    let labelled = 0;
+    for (const [type, rs] of Object.entries(tf.resource)) {
+      const cls = CLASS_BY_TYPE.get(type);
+      expect(cls).toBeDefined();
+      if (!('labels' in cls.prototype)) continue;
+      for (const r of Object.values(rs as object) as Json[]) {
+        expect(r.labels).toEqual({ team: 'data', env: 'prod', pipeline: 'orders' });
+        labelled++;
+      }
+    }
+    // 2 topics, 2 subscriptions, 2 datasets, 3 tables, 1 service.
+    expect(labelled).toBe(10);
+  });
+
+  it('passes grouped options down to each child', () => {
+    const { json, tf } = synth((scope) => build(scope, {
+      ingest: { messageRetentionDays: 3 },
+      table: { location: 'EU', retentionDays: 400 },
+      subscription: { maxDeliveryAttempts: 10 },
+      api: { maxQueryWindowDays: 7, invokers: ['group:partners@example.com'] },
+    }));
+    expect(json).toHaveResourceWithProperties(PubsubTopic, { name: 'orders-events', message_retention_duration: '259200s' });
+    expect(json).toHaveResourceWithProperties(BigqueryDataset, { dataset_id: 'orders', location: 'EU' });
+    expect(json).toHaveResourceWithProperties(PubsubSubscription, { name: 'orders-to-bigquery', dead_letter_policy: expect.objectContaining({ max_delivery_attempts: 10 }) });
+    expect(json).toHaveResourceWithProperties(CloudRunV2ServiceIamMember, { member: 'group:partners@example.com', role: 'roles/run.invoker' });
+    const env = resourcesOf(tf, 'google_cloud_run_v2_service')[0].template.containers[0].env;
+    expect(env).toContainEqual({ name: 'MAX_QUERY_WINDOW_DAYS', value: '7' });
+  });
+
+  it('grants no project-level role but BigQuery job user, and nothing to the public', () => {
+    const { tf } = synth((scope) => build(scope, { api: { enableEventsEndpoint: true, invokers: ['user:ana@example.com'] } }));
+    expect(resourcesOf(tf, 'google_project_iam_member').map((g) => g.role)).toEqual(['roles/bigquery.jobUser']);
+    for (const type of Object.keys(tf.resource)) {
+      expect(type).not.toMatch(/^google_(project|folder|organization)_iam_(binding|policy)$/);
+      expect(type).not.toMatch(/_iam_(binding|policy)$/);
+    }
+    const members = iamGrants(tf).map((g) => g.member);
+    expect(members).not.toContain('allUsers');
+    expect(members).not.toContain('allAuthenticatedUsers');
+    for (const grant of iamGrants(tf)) {
+      expect(grant.role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
+      expect(grant.role).not.toMatch(/admin/i);
+    }
+    // The writer is a WRITER access entry on the source dataset, the API a dataViewer on the view dataset only.
+    const accessEntries = resourcesOf(tf, 'google_bigquery_dataset_access');
+    expect(accessEntries.map((a) => a.role ?? 'view').sort()).toEqual(['WRITER', 'view']);
+    expect(iamGrants(tf).filter((g) => /^roles\/bigquery\.data/.test(g.role)).map((g) => [g.type, g.role])).toEqual([
+      ['google_bigquery_dataset_iam_member', 'roles/bigquery.dataViewer'],
+    ]);
+  });
+
+  it('never mixes dataset IAM members and access entries on one dataset', () => {
+    const { tf } = synth((scope) => build(scope));
+    const accessDatasets = new Set(resourcesOf(tf, 'google_bigquery_dataset_access').map((a) => a.dataset_id));
+    const iamDatasets = new Set(resourcesOf(tf, 'google_bigquery_dataset_iam_member').map((g) => g.dataset_id));
+    expect(accessDatasets.size).toBe(1);
+    expect(iamDatasets.size).toBe(1);
+    expect([...accessDatasets].filter((d) => iamDatasets.has(d))).toEqual([]);
+    for (const dataset of resourcesOf(tf, 'google_bigquery_dataset')) {
+      expect(dataset.lifecycle).toEqual({ ignore_changes: ['access'] });
+    }
+  });
+
+  it('makes every subscription depend on its grants', () => {
+    const { tf } = synth((scope) => build(scope));
+    const grantAddresses = (type: string, role: string) => Object.entries(tf.resource[type]).filter(([, r]: Json) => r.role === role).map(([n]) => `${type}.${n}`);
+    const [dataEditor] = grantAddresses('google_bigquery_dataset_access', 'WRITER');
+    const [tokenCreator] = grantAddresses('google_service_account_iam_member', 'roles/iam.serviceAccountTokenCreator');
+    const [publisher] = grantAddresses('google_pubsub_topic_iam_member', 'roles/pubsub.publisher');
+    for (const sub of resourcesOf(tf, 'google_pubsub_subscription')) {
+      expect(sub.depends_on).toEqual(expect.arrayContaining([dataEditor, tokenCreator]));
+      if (sub.dead_letter_policy) expect(sub.depends_on).toContain(publisher);
+    }
+  });
+
+  it('uses an existing dataset', () => {
+    let pipeline!: AnalyticsPipeline;
+    const { tf } = synth((scope) => { pipeline = build(scope, { existingDatasetId: 'warehouse' }); });
+    expect(pipeline.table.dataset).toBeUndefined();
+    expect(resourcesOf(tf, 'google_bigquery_dataset').map((d) => d.dataset_id)).toEqual(['orders_api']);
+    expect(resourcesOf(tf, 'google_bigquery_dataset_access').map((a) => a.dataset_id)).toEqual(['warehouse', 'warehouse']);
+  });
+
+  it('holds two pipelines in one stack without a collision', () => {
+    const { tf } = synth((scope) => {
+      build(scope, { name: 'orders' }, 'Orders');
+      build(scope, { name: 'refunds' }, 'Refunds');
+    });
+    const names = physicalNames(tf);
+    expect(names).toHaveLength(26);
+    expect(new Set(names).size).toBe(names.length);
+    expect(resourcesOf(tf, 'google_service_account')).toHaveLength(4);
+    expect(resourcesOf(tf, 'google_cloud_run_v2_service').map((s) => s.name).sort()).toEqual(['orders-api', 'refunds-api']);
+  });
+
+  it('holds two pipelines sharing an existing dataset without a collision', () => {
+    const { tf } = synth((scope) => {
+      build(scope, { name: 'orders', existingDatasetId: 'warehouse' }, 'Orders');
+      build(scope, { name: 'refunds', existingDatasetId: 'warehouse' }, 'Refunds');
+    });
+    const names = physicalNames(tf);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((n) => n.startsWith('table:warehouse.')).sort()).toEqual([
+      'table:warehouse.orders', 'table:warehouse.orders_dead_letters', 'table:warehouse.refunds', 'table:warehouse.refunds_dead_letters',
+    ]);
+  });
+
+  it('grants publish on the topic and invoke on the API to named members', () => {
+    const { tf } = synth((scope) => {
+      const pipeline = build(scope);
+      pipeline.grantPublish('Shop', 'serviceAccount:shop@acme.iam.gserviceaccount.com');
+      pipeline.grantInvoke('Partner', 'serviceAccount:partner@acme.iam.gserviceaccount.com');
+    });
+    const topic = addressOf(tf, 'google_pubsub_topic', { name: 'orders-events' });
+    expect(resourcesOf(tf, 'google_pubsub_topic_iam_member')).toContainEqual(expect.objectContaining({
+      topic: `\${${topic}.id}`, role: 'roles/pubsub.publisher', member: 'serviceAccount:shop@acme.iam.gserviceaccount.com',
+    }));
+    expect(resourcesOf(tf, 'google_cloud_run_v2_service_iam_member')).toEqual([expect.objectContaining({
+      role: 'roles/run.invoker', member: 'serviceAccount:partner@acme.iam.gserviceaccount.com',
+    })]);
+  });
+
+  it('exposes the useful attributes', () => {
+    let pipeline!: AnalyticsPipeline;
+    synth((scope) => { pipeline = build(scope); });
+    for (const value of [
+      pipeline.topicId, pipeline.topicName, pipeline.deadLetterTopicId, pipeline.tableReference, pipeline.deadLetterTableReference,
+      pipeline.viewReference, pipeline.serviceUrl, pipeline.apiServiceAccountEmail, pipeline.writerServiceAccountEmail,
+    ]) {
+      expect(typeof value).toBe('string');
+    }
+    expect(pipeline.labels).toEqual({ pipeline: 'orders' });
+    expect(pipeline.table.exposedSchema.fieldNames).toEqual(orders.fieldNames);
+  });
+
+  it.each([
+    ['', /name must be 1 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got ""/],
+    ['a'.repeat(21), /name must be 1 to 20 lowercase letters.*got "a{21}"/],
+    ['Orders', /name must be 1 to 20 lowercase letters.*got "Orders"/],
+    ['orders_eu', /got "orders_eu"/],
+    ['1orders', /got "1orders"/],
+    ['orders-', /got "orders-"/],
+  ])('fails when name is %j', (name, message) => {
+    expect(() => synth((scope) => build(scope, { name }))).toThrow(message);
+  });
+
+  it('fails when name is a token', () => {
+    expect(() => synth((scope) => build(scope, { name: Token.asString({ Ref: 'name' }) })))
+      .toThrow(/name must be a literal string \(it builds physical names at synth time\), got a token/);
+  });
+
+  it('fails when name starts with goog', () => {
+    expect(() => synth((scope) => build(scope, { name: 'google-events' }))).toThrow(/name must not start with "goog" \(Pub\/Sub reserves it\)/);
+  });
+
+  it('fails when a label key is invalid', () => {
+    expect(() => synth((scope) => build(scope, { labels: { Team: 'data' } }))).toThrow(/labels key "Team" must be a lowercase letter/);
+  });
+
+  it('fails when a label value is invalid', () => {
+    expect(() => synth((scope) => build(scope, { labels: { team: 'Data Team' } }))).toThrow(/labels.team value "Data Team" must be up to 63 lowercase letters/);
+  });
+
+  it('fails when there are too many labels', () => {
+    const labels = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, 'v']));
+    expect(() => synth((scope) => build(scope, { labels }))).toThrow(/labels may hold at most 63 labels .*got 64/);
+  });
+
+  it('fails when existingDatasetId comes with table.dataset', () => {
+    expect(() => synth((scope) => build(scope, { existingDatasetId: 'warehouse', table: { dataset: { description: 'x' } } })))
+      .toThrow(/existingDatasetId and table\.dataset are exclusive/);
+  });
+
+  it('fails when several rules are broken, listing each once with its group', () => {
+    let message = '';
+    try {
+      synth((scope) => build(scope, {
+        name: 'Bad_Name',
+        ingest: { messageRetentionDays: 0 },
+        table: { exposedFields: ['nope'] },
+        subscription: { maxDeliveryAttempts: 101 },
+        api: { maxQueryWindowDays: 0, invokers: ['allUsers'] },
+      }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe([
+      'invalid AnalyticsPipeline props at stack/Orders:',
+      '  - name must be 1 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got "Bad_Name"',
+      '  - ingest.messageRetentionDays must be an integer between 1 and 31, got 0',
+      `  - table.exposedFields must name top-level fields of Order, got unknown nope (fields: ${orders.fieldNames.join(', ')})`,
+      '  - subscription.maxDeliveryAttempts must be an integer between 5 and 100, got 101',
+      '  - api.maxQueryWindowDays must be an integer between 1 and 366, got 0',
+      '  - api.invokers must not hold allUsers unless allowPublicAccess is true (the API is private by default)',
+    ].join('\n'));
+  });
+});

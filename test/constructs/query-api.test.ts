@@ -1,0 +1,198 @@
+import 'cdktf/lib/testing/adapters/jest';
+import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
+import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
+import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { AnalyticsTable, ApiIngress, IngestTopic, QueryApi, QueryApiOptions, RecordSchema, ServiceImage } from '../../src';
+import { Json, addressOf, iamGrants, image, orders, resourcesOf, synth } from './helpers';
+
+Testing.setupJest();
+
+function build(scope: Construct, options: QueryApiOptions = {}, withIngest = true, serviceImage: ServiceImage = image()): QueryApi {
+  const ingest = withIngest ? new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders }) : undefined;
+  const table = new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders, location: 'EU', exposedFields: ['order_id', 'country', 'status'] });
+  return new QueryApi(scope, 'Api', { ...options, name: 'orders', image: serviceImage, table, ingest, labels: { team: 'data' } });
+}
+
+function envOf(tf: Json): Record<string, string> {
+  const service = resourcesOf(tf, 'google_cloud_run_v2_service')[0];
+  return Object.fromEntries(service.template.containers[0].env.map((e: Json) => [e.name, e.value]));
+}
+
+describe('QueryApi', () => {
+  it('runs the image on Cloud Run with port 8080, limits, scaling, probes and labels', () => {
+    const { json, tf } = synth((scope) => build(scope));
+    const account = addressOf(tf, 'google_service_account', { account_id: 'orders-query' });
+    expect(json).toHaveResourceWithProperties(CloudRunV2Service, {
+      name: 'orders-api',
+      ingress: 'INGRESS_TRAFFIC_ALL',
+      deletion_protection: true,
+      labels: { team: 'data', pipeline: 'orders' },
+      template: expect.objectContaining({
+        service_account: `\${${account}.email}`,
+        max_instance_request_concurrency: 80,
+        timeout: '30s',
+        scaling: { min_instance_count: 0, max_instance_count: 10 },
+        containers: [expect.objectContaining({
+          image: 'europe-docker.pkg.dev/acme/apis/orders-api:1.4.2',
+          ports: { container_port: 8080 },
+          resources: expect.objectContaining({ limits: { cpu: '1', memory: '512Mi' } }),
+          startup_probe: expect.objectContaining({ http_get: { path: '/healthz', port: 8080 } }),
+          liveness_probe: expect.objectContaining({ http_get: { path: '/healthz', port: 8080 } }),
+        })],
+      }),
+    });
+  });
+
+  it('defaults the region to the provider region', () => {
+    const { tf } = synth((scope) => build(scope));
+    const service = resourcesOf(tf, 'google_cloud_run_v2_service')[0];
+    expect(service.location).toMatch(/^\$\{data\.google_client_config\.\w+\.region\}$/);
+    const { tf: explicit } = synth((scope) => build(scope, { region: 'europe-west1' }));
+    expect(resourcesOf(explicit, 'google_cloud_run_v2_service')[0].location).toBe('europe-west1');
+    expect(explicit.data?.google_client_config).toBeUndefined();
+  });
+
+  it('tells the service where its view is, its schema and its limits, and nothing about events by default', () => {
+    let api!: QueryApi;
+    const { tf } = synth((scope) => { api = build(scope); });
+    const view = addressOf(tf, 'google_bigquery_table', { table_id: 'orders', deletion_protection: false });
+    const viewDataset = addressOf(tf, 'google_bigquery_dataset', { dataset_id: 'orders_api' });
+    const env = envOf(tf);
+    expect(Object.keys(env)).toEqual([
+      'STORE', 'GOOGLE_CLOUD_PROJECT', 'BIGQUERY_DATASET', 'BIGQUERY_VIEW', 'BIGQUERY_LOCATION', 'PIPELINE_NAME',
+      'PIPELINE_SCHEMA', 'MAX_QUERY_WINDOW_DAYS', 'MAX_BYTES_BILLED', 'QUERY_TIMEOUT_MS',
+    ]);
+    expect(env).toEqual({
+      STORE: 'bigquery',
+      GOOGLE_CLOUD_PROJECT: `\${${view}.project}`,
+      BIGQUERY_DATASET: `\${${viewDataset}.dataset_id}`,
+      BIGQUERY_VIEW: `\${${view}.table_id}`,
+      BIGQUERY_LOCATION: 'EU',
+      PIPELINE_NAME: 'orders',
+      PIPELINE_SCHEMA: orders.project(['order_id', 'country', 'status']).toJson(),
+      MAX_QUERY_WINDOW_DAYS: '31',
+      MAX_BYTES_BILLED: String(10 * 1024 ** 3),
+      QUERY_TIMEOUT_MS: '10000',
+    });
+    expect(RecordSchema.fromJson(env.PIPELINE_SCHEMA).fieldNames).toEqual(['order_id', 'ordered_at', 'country', 'status']);
+    expect(api.invokerGrants).toEqual([]);
+    expect(iamGrants(tf).filter((g) => g.role === 'roles/pubsub.publisher')).toEqual([]);
+  });
+
+  it('takes every service option', () => {
+    const { json, tf } = synth((scope) => build(scope, {
+      region: 'europe-west1', maxQueryWindowDays: 7, maxBytesBilled: 1024 ** 3, queryTimeoutMs: 5000, cpu: 2, memoryMiB: 1024,
+      minInstances: 1, maxInstances: 3, maxConcurrentRequests: 20, requestTimeoutSeconds: 10, ingress: ApiIngress.INTERNAL_ONLY,
+      deletionProtection: false,
+    }));
+    expect(json).toHaveResourceWithProperties(CloudRunV2Service, {
+      location: 'europe-west1',
+      ingress: 'INGRESS_TRAFFIC_INTERNAL_ONLY',
+      deletion_protection: false,
+      template: expect.objectContaining({
+        max_instance_request_concurrency: 20,
+        timeout: '10s',
+        scaling: { min_instance_count: 1, max_instance_count: 3 },
+        containers: [expect.objectContaining({ resources: expect.objectContaining({ limits: { cpu: '2', memory: '1024Mi' } }) })],
+      }),
+    });
+    expect(envOf(tf)).toEqual(expect.objectContaining({ MAX_QUERY_WINDOW_DAYS: '7', MAX_BYTES_BILLED: String(1024 ** 3), QUERY_TIMEOUT_MS: '5000' }));
+  });
+
+  it('grants job user on the project and data viewer on the view dataset only', () => {
+    const { json, tf } = synth((scope) => build(scope));
+    const account = addressOf(tf, 'google_service_account', { account_id: 'orders-query' });
+    const viewDataset = addressOf(tf, 'google_bigquery_dataset', { dataset_id: 'orders_api' });
+    expect(json).toHaveResourceWithProperties(ProjectIamMember, { role: 'roles/bigquery.jobUser', member: `\${${account}.member}` });
+    expect(json).toHaveResourceWithProperties(BigqueryDatasetIamMember, {
+      dataset_id: `\${${viewDataset}.dataset_id}`, role: 'roles/bigquery.dataViewer', member: `\${${account}.member}`,
+    });
+    const apiGrants = iamGrants(tf).filter((g) => g.member === `\${${account}.member}`);
+    expect(apiGrants.map((g) => [g.type, g.role]).sort()).toEqual([
+      ['google_bigquery_dataset_iam_member', 'roles/bigquery.dataViewer'],
+      ['google_project_iam_member', 'roles/bigquery.jobUser'],
+    ]);
+    expect(resourcesOf(tf, 'google_project_iam_member').map((g) => g.role)).toEqual(['roles/bigquery.jobUser']);
+  });
+
+  it('is private by default: no invoker grant at all', () => {
+    const { tf } = synth((scope) => build(scope));
+    expect(resourcesOf(tf, 'google_cloud_run_v2_service_iam_member')).toEqual([]);
+    expect(iamGrants(tf).map((g) => g.member)).not.toEqual(expect.arrayContaining(['allUsers']));
+  });
+
+  it('grants run.invoker to each invoker on this service', () => {
+    const { json, tf } = synth((scope) => build(scope, { invokers: ['user:ana@example.com', 'group:partners@example.com'] }));
+    const service = addressOf(tf, 'google_cloud_run_v2_service', { name: 'orders-api' });
+    expect(json).toHaveResourceWithProperties(CloudRunV2ServiceIamMember, {
+      name: `\${${service}.name}`, location: `\${${service}.location}`, role: 'roles/run.invoker', member: 'user:ana@example.com',
+    });
+    expect(resourcesOf(tf, 'google_cloud_run_v2_service_iam_member').map((g) => g.member).sort()).toEqual(['group:partners@example.com', 'user:ana@example.com']);
+  });
+
+  it('adds allUsers only when public access is allowed', () => {
+    const { tf } = synth((scope) => build(scope, { allowPublicAccess: true, invokers: ['allUsers', 'allAuthenticatedUsers'] }));
+    const members = resourcesOf(tf, 'google_cloud_run_v2_service_iam_member').map((g) => g.member);
+    expect(members.sort()).toEqual(['allAuthenticatedUsers', 'allUsers']);
+  });
+
+  it('publishes events only when asked, with publisher on that one topic', () => {
+    const { tf } = synth((scope) => build(scope, { enableEventsEndpoint: true }));
+    const account = addressOf(tf, 'google_service_account', { account_id: 'orders-query' });
+    const topic = addressOf(tf, 'google_pubsub_topic', { name: 'orders-events' });
+    expect(envOf(tf).EVENTS_TOPIC).toBe(`\${${topic}.id}`);
+    const publishers = iamGrants(tf).filter((g) => g.role === 'roles/pubsub.publisher');
+    expect(publishers).toHaveLength(1);
+    expect(publishers[0].r).toEqual(expect.objectContaining({ topic: `\${${topic}.id}`, member: `\${${account}.member}` }));
+    const service = resourcesOf(tf, 'google_cloud_run_v2_service')[0];
+    expect(service.depends_on).toContain(addressOf(tf, 'google_pubsub_topic_iam_member', { role: 'roles/pubsub.publisher' }));
+  });
+
+  it('warns at synth when the image uses :latest', () => {
+    let api!: QueryApi;
+    synth((scope) => { api = build(scope, {}, true, ServiceImage.fromRegistry('europe-docker.pkg.dev/acme/apis/orders-api:latest')); });
+    const warnings = api.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/uses the :latest tag/)]);
+  });
+
+  it('fails when allUsers is an invoker without allowPublicAccess', () => {
+    expect(() => synth((scope) => build(scope, { invokers: ['allUsers'] })))
+      .toThrow(/invalid QueryApi props at .*Api:\n {2}- invokers must not hold allUsers unless allowPublicAccess is true/);
+  });
+
+  it('fails when allAuthenticatedUsers is an invoker without allowPublicAccess', () => {
+    expect(() => synth((scope) => build(scope, { invokers: ['allAuthenticatedUsers'], allowPublicAccess: false })))
+      .toThrow(/invokers must not hold allAuthenticatedUsers unless allowPublicAccess is true/);
+  });
+
+  it('fails when an invoker is not an IAM member', () => {
+    expect(() => synth((scope) => build(scope, { invokers: ['ana@example.com'] })))
+      .toThrow(/invokers entry "ana@example.com" must be an IAM member/);
+  });
+
+  it('fails when enableEventsEndpoint has no topic', () => {
+    expect(() => synth((scope) => build(scope, { enableEventsEndpoint: true }, false)))
+      .toThrow(/enableEventsEndpoint needs ingest, the topic to publish to/);
+  });
+
+  it.each([
+    ['maxQueryWindowDays', { maxQueryWindowDays: 0 }, /maxQueryWindowDays must be an integer between 1 and 366, got 0/],
+    ['maxQueryWindowDays', { maxQueryWindowDays: 367 }, /maxQueryWindowDays must be an integer between 1 and 366, got 367/],
+    ['maxBytesBilled', { maxBytesBilled: 1000 }, /maxBytesBilled must be an integer between 10485760 and \d+, got 1000/],
+    ['queryTimeoutMs', { queryTimeoutMs: 999 }, /queryTimeoutMs must be an integer between 1000 and 600000, got 999/],
+    ['memoryMiB', { memoryMiB: 256 }, /memoryMiB must be an integer between 512 and 32768, got 256/],
+    ['minInstances', { minInstances: -1 }, /minInstances must be an integer between 0 and 100, got -1/],
+    ['maxInstances', { maxInstances: 0 }, /maxInstances must be an integer between 1 and 1000, got 0/],
+    ['maxConcurrentRequests', { maxConcurrentRequests: 1001 }, /maxConcurrentRequests must be an integer between 1 and 1000, got 1001/],
+    ['requestTimeoutSeconds', { requestTimeoutSeconds: 3601 }, /requestTimeoutSeconds must be an integer between 1 and 3600, got 3601/],
+    ['cpu', { cpu: 3 }, /cpu must be one of 1, 2, 4, 6, 8, got 3/],
+    ['ingress', { ingress: 'PUBLIC' as ApiIngress }, /ingress must be one of INGRESS_TRAFFIC_ALL, .*got "PUBLIC"/],
+    ['minInstances', { minInstances: 5, maxInstances: 2 }, /minInstances must not exceed maxInstances, got 5 > 2/],
+    ['queryTimeoutMs', { queryTimeoutMs: 30000, requestTimeoutSeconds: 30 }, /queryTimeoutMs must be below requestTimeoutSeconds \* 1000 so a slow query fails cleanly, got 30000 >= 30000/],
+  ])('fails when %s is invalid (%j)', (_prop, options, message) => {
+    expect(() => synth((scope) => build(scope, options as QueryApiOptions))).toThrow(message);
+  });
+});
