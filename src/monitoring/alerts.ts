@@ -1,0 +1,507 @@
+import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions, MonitoringAlertPolicyConditionsConditionThreshold } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { LatencyPercentile, MetricQuery, MetricRatio } from './metrics';
+
+/** How urgent an alert is; written to the policy's `severity` field so notification routing can use it. */
+export enum AlertSeverity {
+  /** Needs attention within working hours: a ticket. */
+  WARNING = 'WARNING',
+  /** Needs attention now: a page. */
+  CRITICAL = 'CRITICAL',
+}
+
+/** One severity's threshold for the backlog-age alert. */
+export interface BacklogAgeThreshold {
+  /**
+   * Whether this severity alerts.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Alert when the oldest unacknowledged message on the BigQuery subscription is older than this, in seconds.
+   *
+   * @default - 600 (warning), 1800 (critical)
+   */
+  readonly maxAgeSeconds?: number;
+  /**
+   * For how long the age must stay above the threshold, in seconds (a multiple of 60).
+   *
+   * @default 300
+   */
+  readonly durationSeconds?: number;
+}
+
+/** Backlog-age thresholds keyed by severity. */
+export interface BacklogAgeAlerts {
+  /**
+   * The warning threshold.
+   *
+   * @default - older than 600 s for 5 minutes
+   */
+  readonly warning?: BacklogAgeThreshold;
+  /**
+   * The critical threshold.
+   *
+   * @default - older than 1800 s for 5 minutes
+   */
+  readonly critical?: BacklogAgeThreshold;
+}
+
+/** One severity's threshold for the dead-letter alert. */
+export interface DeadLetterThreshold {
+  /**
+   * Whether this severity alerts.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Alert when more than this many messages were dead-lettered within the window.
+   *
+   * @default - 0 (warning: any dead letter), 100 (critical)
+   */
+  readonly maxMessages?: number;
+  /**
+   * The window the messages are counted over, in seconds (a multiple of 60, at most 86400).
+   *
+   * @default - 300 (warning), 900 (critical)
+   */
+  readonly windowSeconds?: number;
+}
+
+/** Dead-letter thresholds keyed by severity. */
+export interface DeadLetterAlerts {
+  /**
+   * The warning threshold.
+   *
+   * @default - any dead letter within 5 minutes
+   */
+  readonly warning?: DeadLetterThreshold;
+  /**
+   * The critical threshold.
+   *
+   * @default - more than 100 dead letters within 15 minutes
+   */
+  readonly critical?: DeadLetterThreshold;
+}
+
+/** One severity's threshold for the subscription-state alert. */
+export interface SubscriptionStateThreshold {
+  /**
+   * Whether this severity alerts.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Alert when a BigQuery subscription has been in a state other than ACTIVE for this long, in seconds (a multiple of 60).
+   *
+   * @default - 60 (warning), 600 (critical)
+   */
+  readonly durationSeconds?: number;
+}
+
+/** Subscription-state thresholds keyed by severity. */
+export interface SubscriptionStateAlerts {
+  /**
+   * The warning threshold.
+   *
+   * @default - not ACTIVE for 1 minute
+   */
+  readonly warning?: SubscriptionStateThreshold;
+  /**
+   * The critical threshold.
+   *
+   * @default - not ACTIVE for 10 minutes
+   */
+  readonly critical?: SubscriptionStateThreshold;
+}
+
+/** One severity's threshold for the API 5xx-ratio alert. */
+export interface ErrorRatioThreshold {
+  /**
+   * Whether this severity alerts.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Alert when the share of 5xx responses is above this ratio (between 0 and 1, exclusive).
+   *
+   * @default - 0.02 (warning), 0.1 (critical)
+   */
+  readonly maxRatio?: number;
+  /**
+   * For how long the ratio must stay above the threshold, in seconds (a multiple of 60).
+   *
+   * @default - 900 (warning), 300 (critical)
+   */
+  readonly durationSeconds?: number;
+}
+
+/** API 5xx-ratio thresholds keyed by severity. */
+export interface ErrorRatioAlerts {
+  /**
+   * The warning threshold.
+   *
+   * @default - above 2 % for 15 minutes
+   */
+  readonly warning?: ErrorRatioThreshold;
+  /**
+   * The critical threshold.
+   *
+   * @default - above 10 % for 5 minutes
+   */
+  readonly critical?: ErrorRatioThreshold;
+}
+
+/** One severity's threshold for the API latency alert. */
+export interface LatencyThreshold {
+  /**
+   * Whether this severity alerts.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Alert when the latency percentile is above this, in milliseconds.
+   *
+   * @default - 2000 (warning, p95), 5000 (critical, p99)
+   */
+  readonly maxLatencyMs?: number;
+  /**
+   * The percentile compared with the threshold.
+   *
+   * @default - P95 (warning), P99 (critical)
+   */
+  readonly percentile?: LatencyPercentile;
+  /**
+   * For how long the percentile must stay above the threshold, in seconds (a multiple of 60).
+   *
+   * @default 900
+   */
+  readonly durationSeconds?: number;
+}
+
+/** API latency thresholds keyed by severity. */
+export interface LatencyAlerts {
+  /**
+   * The warning threshold.
+   *
+   * @default - p95 above 2000 ms for 15 minutes
+   */
+  readonly warning?: LatencyThreshold;
+  /**
+   * The critical threshold.
+   *
+   * @default - p99 above 5000 ms for 15 minutes
+   */
+  readonly critical?: LatencyThreshold;
+}
+
+/** One severity's multi-window burn-rate alert on an SLO (both windows must burn faster than the rate). */
+export interface BurnRateThreshold {
+  /**
+   * Whether this severity alerts.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Burn rate that fires the alert: how many times faster than "exactly spend the budget over the period".
+   *
+   * @default - 6 (warning, slow burn), 14.4 (critical, fast burn)
+   */
+  readonly burnRate?: number;
+  /**
+   * Long lookback window, in seconds: makes the alert significant.
+   *
+   * @default - 21600 (warning, 6 h), 3600 (critical, 1 h)
+   */
+  readonly longWindowSeconds?: number;
+  /**
+   * Short lookback window, in seconds: makes the alert reset soon after the burn stops (1/12 of the long one).
+   *
+   * @default - 1800 (warning, 30 min), 300 (critical, 5 min)
+   */
+  readonly shortWindowSeconds?: number;
+}
+
+/** Burn-rate alerts keyed by severity, as recommended by Google's SRE workbook (chapter 5, "Alerting on SLOs"). */
+export interface BurnRateAlerts {
+  /**
+   * The slow-burn alert.
+   *
+   * @default - burn rate above 6 over both 6 h and 30 min (5 % of a 30-day budget in 6 h)
+   */
+  readonly warning?: BurnRateThreshold;
+  /**
+   * The fast-burn alert.
+   *
+   * @default - burn rate above 14.4 over both 1 h and 5 min (2 % of a 30-day budget in 1 h)
+   */
+  readonly critical?: BurnRateThreshold;
+}
+
+/** Thresholds of every alert of a pipeline. Each signal is keyed by severity, and every field has a default. */
+export interface PipelineAlertOptions {
+  /**
+   * Age of the oldest message not yet written to BigQuery.
+   *
+   * @default - warning above 10 min, critical above 30 min, both for 5 minutes
+   */
+  readonly backlogAge?: BacklogAgeAlerts;
+  /**
+   * Messages dead-lettered after failing every delivery attempt.
+   *
+   * @default - warning on any, critical above 100 in 15 minutes
+   */
+  readonly deadLetters?: DeadLetterAlerts;
+  /**
+   * A BigQuery subscription that cannot write (permission denied, table not found, schema mismatch).
+   *
+   * @default - warning after 1 minute, critical after 10 minutes
+   */
+  readonly subscriptionState?: SubscriptionStateAlerts;
+  /**
+   * Share of API requests answered with a 5xx.
+   *
+   * @default - warning above 2 % for 15 minutes, critical above 10 % for 5 minutes
+   */
+  readonly apiErrorRatio?: ErrorRatioAlerts;
+  /**
+   * API latency.
+   *
+   * @default - warning p95 above 2 s, critical p99 above 5 s, both for 15 minutes
+   */
+  readonly apiLatency?: LatencyAlerts;
+  /**
+   * Burn-rate alerts, applied to every SLO.
+   *
+   * @default - slow burn (6x over 6 h and 30 min) warning, fast burn (14.4x over 1 h and 5 min) critical
+   */
+  readonly burnRate?: BurnRateAlerts;
+}
+
+/** Defaults for every threshold, per severity. Reasons in docs/observability.md#alerts. */
+export const ALERT_DEFAULTS = {
+  backlogAge: {
+    WARNING: { maxAgeSeconds: 600, durationSeconds: 300 },
+    CRITICAL: { maxAgeSeconds: 1800, durationSeconds: 300 },
+  },
+  deadLetters: {
+    WARNING: { maxMessages: 0, windowSeconds: 300 },
+    CRITICAL: { maxMessages: 100, windowSeconds: 900 },
+  },
+  subscriptionState: {
+    WARNING: { durationSeconds: 60 },
+    CRITICAL: { durationSeconds: 600 },
+  },
+  apiErrorRatio: {
+    WARNING: { maxRatio: 0.02, durationSeconds: 900 },
+    CRITICAL: { maxRatio: 0.1, durationSeconds: 300 },
+  },
+  apiLatency: {
+    WARNING: { maxLatencyMs: 2000, percentile: LatencyPercentile.P95, durationSeconds: 900 },
+    CRITICAL: { maxLatencyMs: 5000, percentile: LatencyPercentile.P99, durationSeconds: 900 },
+  },
+  burnRate: {
+    WARNING: { burnRate: 6, longWindowSeconds: 21600, shortWindowSeconds: 1800 },
+    CRITICAL: { burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300 },
+  },
+} as const;
+
+/** Both severities, warning first. */
+export const SEVERITIES = [AlertSeverity.WARNING, AlertSeverity.CRITICAL] as const;
+
+/** The severity-keyed struct's member for a severity. */
+export function forSeverity<T>(alerts: { readonly warning?: T; readonly critical?: T } | undefined, severity: AlertSeverity): T | undefined {
+  return severity === AlertSeverity.WARNING ? alerts?.warning : alerts?.critical;
+}
+
+/** `3600` -> `"3600s"`. */
+export function seconds(value: number): string {
+  return `${value}s`;
+}
+
+/** Aggregation block of an alert condition, from a metric query. */
+export function aggregationsOf(query: MetricQuery, alignmentPeriodSeconds = query.alignmentPeriodSeconds) {
+  return [
+    {
+      alignmentPeriod: seconds(alignmentPeriodSeconds),
+      perSeriesAligner: query.perSeriesAligner,
+      crossSeriesReducer: query.crossSeriesReducer,
+      groupByFields: query.groupByFields,
+    },
+  ];
+}
+
+/** A threshold condition "query above value for duration". */
+export function thresholdAbove(
+  displayName: string,
+  query: MetricQuery,
+  thresholdValue: number,
+  durationSeconds: number,
+  alignmentPeriodSeconds?: number,
+): MonitoringAlertPolicyConditions {
+  const conditionThreshold: MonitoringAlertPolicyConditionsConditionThreshold = {
+    filter: query.filter,
+    aggregations: aggregationsOf(query, alignmentPeriodSeconds),
+    comparison: 'COMPARISON_GT',
+    thresholdValue,
+    duration: seconds(durationSeconds),
+    trigger: { count: 1 },
+  };
+  return { displayName, conditionThreshold };
+}
+
+/** A threshold condition "numerator / denominator above value for duration". */
+export function ratioAbove(displayName: string, ratio: MetricRatio, thresholdValue: number, durationSeconds: number): MonitoringAlertPolicyConditions {
+  return {
+    displayName,
+    conditionThreshold: {
+      filter: ratio.numerator.filter,
+      aggregations: aggregationsOf(ratio.numerator),
+      denominatorFilter: ratio.denominator.filter,
+      denominatorAggregations: aggregationsOf(ratio.denominator),
+      comparison: 'COMPARISON_GT',
+      thresholdValue,
+      duration: seconds(durationSeconds),
+      trigger: { count: 1 },
+    },
+  };
+}
+
+/** The two conditions of a multi-window burn-rate alert on one SLO (`sloName` is its full resource name). */
+export function burnRateConditions(sloLabel: string, sloName: string, burnRate: number, longWindowSeconds: number, shortWindowSeconds: number): MonitoringAlertPolicyConditions[] {
+  return [longWindowSeconds, shortWindowSeconds].map((window) => ({
+    displayName: `${sloLabel} burn rate above ${burnRate} over ${humanDuration(window)}`,
+    conditionThreshold: {
+      filter: `select_slo_burn_rate("${sloName}", "${window}s")`,
+      comparison: 'COMPARISON_GT',
+      thresholdValue: burnRate,
+      duration: '0s',
+      trigger: { count: 1 },
+    },
+  }));
+}
+
+/** `3600` -> `1 h`, `300` -> `5 min`, `45` -> `45 s`. */
+export function humanDuration(valueSeconds: number): string {
+  if (valueSeconds % 3600 === 0) return `${valueSeconds / 3600} h`;
+  if (valueSeconds % 60 === 0) return `${valueSeconds / 60} min`;
+  return `${valueSeconds} s`;
+}
+
+/** What an alert policy's documentation says. */
+export interface AlertText {
+  /** What fired, one line (the notification subject). */
+  readonly subject: string;
+  /** What it means for users of the pipeline. */
+  readonly meaning: string;
+  /** First steps of the responder, in order. */
+  readonly firstSteps: string[];
+  /** Full URL of the runbook section. */
+  readonly runbookUrl: string;
+}
+
+/** Markdown documentation of an alert policy: meaning, first steps, runbook link. */
+export function documentationOf(text: AlertText) {
+  const steps = text.firstSteps.map((step, i) => `${i + 1}. ${step}`).join('\n');
+  return {
+    subject: text.subject,
+    mimeType: 'text/markdown',
+    content: `**What it means.** ${text.meaning}\n\n**First steps.**\n${steps}\n\n**Runbook:** ${text.runbookUrl}`,
+    links: [{ displayName: 'Runbook', url: text.runbookUrl }],
+  };
+}
+
+/** Everything one alert policy needs. */
+export interface AlertPolicySpec {
+  /** Display name of the policy. */
+  readonly displayName: string;
+  /** Severity of the policy. */
+  readonly severity: AlertSeverity;
+  /** Conditions (at least one). */
+  readonly conditions: MonitoringAlertPolicyConditions[];
+  /** `AND` when every condition must hold (burn rate), `OR` otherwise. */
+  readonly combiner: string;
+  /** What the documentation says. */
+  readonly text: AlertText;
+  /** Notification channel ids. */
+  readonly notificationChannels: string[];
+  /** Labels of the policy. */
+  readonly userLabels: { [key: string]: string };
+  /** Incidents close after this long without new data above the threshold, in seconds. */
+  readonly autoCloseSeconds: number;
+  /** Project of the policy, if not the provider's. */
+  readonly project?: string;
+}
+
+/** Creates one `google_monitoring_alert_policy`. */
+export function createAlertPolicy(scope: Construct, id: string, spec: AlertPolicySpec): MonitoringAlertPolicy {
+  return new MonitoringAlertPolicy(scope, id, {
+    project: spec.project,
+    displayName: spec.displayName,
+    severity: spec.severity,
+    combiner: spec.combiner,
+    conditions: spec.conditions,
+    documentation: documentationOf(spec.text),
+    notificationChannels: spec.notificationChannels.length > 0 ? spec.notificationChannels : undefined,
+    alertStrategy: { autoClose: seconds(spec.autoCloseSeconds) },
+    userLabels: spec.userLabels,
+  });
+}
+
+/** Problems of a duration (alert conditions take whole minutes), unless it is a token. */
+export function durationProblems(prop: string, value: number | undefined, min: number, max: number): string[] {
+  if (value === undefined || Token.isUnresolved(value)) return [];
+  if (!Number.isInteger(value) || value < min || value > max || value % 60 !== 0) {
+    return [`${prop} must be a multiple of 60 between ${min} and ${max}, got ${value}`];
+  }
+  return [];
+}
+
+/** Problems of a number that must lie in a range, unless it is a token. */
+export function rangeProblems(prop: string, value: number | undefined, min: number, max: number, exclusive = false): string[] {
+  if (value === undefined || Token.isUnresolved(value)) return [];
+  const outside = exclusive ? !(value > min && value < max) : !(value >= min && value <= max);
+  if (typeof value !== 'number' || Number.isNaN(value) || outside) {
+    return [`${prop} must be between ${min} and ${max}${exclusive ? ' (exclusive)' : ''}, got ${value}`];
+  }
+  return [];
+}
+
+/** Validation problems of every threshold in the alert options, with the prop path of each. */
+export function alertOptionProblems(options: PipelineAlertOptions, prefix = 'alerts'): string[] {
+  const problems: string[] = [];
+  for (const severity of SEVERITIES) {
+    const key = severity === AlertSeverity.WARNING ? 'warning' : 'critical';
+    const backlog = forSeverity(options.backlogAge, severity);
+    problems.push(...rangeProblems(`${prefix}.backlogAge.${key}.maxAgeSeconds`, backlog?.maxAgeSeconds, 60, 7 * 86400));
+    problems.push(...durationProblems(`${prefix}.backlogAge.${key}.durationSeconds`, backlog?.durationSeconds, 0, 86400));
+    const dead = forSeverity(options.deadLetters, severity);
+    problems.push(...rangeProblems(`${prefix}.deadLetters.${key}.maxMessages`, dead?.maxMessages, 0, 1e9));
+    problems.push(...durationProblems(`${prefix}.deadLetters.${key}.windowSeconds`, dead?.windowSeconds, 60, 86400));
+    const state = forSeverity(options.subscriptionState, severity);
+    problems.push(...durationProblems(`${prefix}.subscriptionState.${key}.durationSeconds`, state?.durationSeconds, 0, 86400));
+    const errors = forSeverity(options.apiErrorRatio, severity);
+    problems.push(...rangeProblems(`${prefix}.apiErrorRatio.${key}.maxRatio`, errors?.maxRatio, 0, 1, true));
+    problems.push(...durationProblems(`${prefix}.apiErrorRatio.${key}.durationSeconds`, errors?.durationSeconds, 0, 86400));
+    const latency = forSeverity(options.apiLatency, severity);
+    problems.push(...rangeProblems(`${prefix}.apiLatency.${key}.maxLatencyMs`, latency?.maxLatencyMs, 1, 600000));
+    problems.push(...durationProblems(`${prefix}.apiLatency.${key}.durationSeconds`, latency?.durationSeconds, 0, 86400));
+    const burn = forSeverity(options.burnRate, severity);
+    problems.push(...rangeProblems(`${prefix}.burnRate.${key}.burnRate`, burn?.burnRate, 1, 1000));
+    problems.push(...rangeProblems(`${prefix}.burnRate.${key}.longWindowSeconds`, burn?.longWindowSeconds, 60, 86400 * 7));
+    problems.push(...rangeProblems(`${prefix}.burnRate.${key}.shortWindowSeconds`, burn?.shortWindowSeconds, 60, 86400 * 7));
+    const long = burn?.longWindowSeconds ?? ALERT_DEFAULTS.burnRate[severity].longWindowSeconds;
+    const short = burn?.shortWindowSeconds ?? ALERT_DEFAULTS.burnRate[severity].shortWindowSeconds;
+    if (!Token.isUnresolved(long) && !Token.isUnresolved(short) && short >= long) {
+      problems.push(`${prefix}.burnRate.${key}.shortWindowSeconds must be shorter than longWindowSeconds, got ${short} >= ${long}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,25 @@
+// Explicit exports: filter builders, defaults and validators stay internal to the monitoring layer.
+export { Aligner, LatencyPercentile, PipelineMetrics, Reducer } from './metrics';
+export type { MetricQuery, MetricRatio, PipelineResourceNames } from './metrics';
+export { AlertSeverity } from './alerts';
+export type {
+  BacklogAgeAlerts,
+  BacklogAgeThreshold,
+  BurnRateAlerts,
+  BurnRateThreshold,
+  DeadLetterAlerts,
+  DeadLetterThreshold,
+  ErrorRatioAlerts,
+  ErrorRatioThreshold,
+  LatencyAlerts,
+  LatencyThreshold,
+  PipelineAlertOptions,
+  SubscriptionStateAlerts,
+  SubscriptionStateThreshold,
+} from './alerts';
+export { SloKind } from './slos';
+export type { PipelineSloOptions } from './slos';
+export { PipelineMonitoring } from './pipeline-monitoring';
+export type { PipelineMonitoringOptions, PipelineMonitoringProps } from './pipeline-monitoring';
+export { FleetMetrics, FleetMonitoring } from './fleet-monitoring';
+export type { FleetAlertOptions, FleetMonitoringProps, FleetSelection } from './fleet-monitoring';
