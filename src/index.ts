@@ -1,3 +1,4 @@
 export * from './schema';
 export * from './constructs';
 export * from './monitoring';
+export * from './checks';

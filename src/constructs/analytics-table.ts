@@ -218,6 +218,8 @@ export class AnalyticsTable extends Construct {
       labels,
       schema: JSON.stringify(RecordSchema.deadLetterBigQueryFields()),
       timePartitioning: { type: PartitionGranularity.DAY, field: 'publish_time', expirationMs },
+      // Dead letters are read by time too: refuse unbounded scans of a table that only grows.
+      requirePartitionFilter: true,
       deletionProtection,
     });
 

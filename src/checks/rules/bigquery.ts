@@ -1,0 +1,95 @@
+import { block, defineRule, isFalse, isTrue, isUnset, path, refersTo } from '../attributes';
+import { CheckedResource, RuleLevel, StackView } from '../rule';
+
+const TABLE = 'google_bigquery_table';
+const DATASET = 'google_bigquery_dataset';
+
+/** Views, materialized views and external tables hold no data of their own to protect, partition or expire. */
+function storesData(table: CheckedResource): boolean {
+  const attrs = table.attributes;
+  return block(attrs.view) === undefined && block(attrs.materialized_view) === undefined && block(attrs.external_data_configuration) === undefined;
+}
+
+function isPartitioned(table: CheckedResource): boolean {
+  return block(table.attributes.time_partitioning) !== undefined || block(table.attributes.range_partitioning) !== undefined;
+}
+
+/** A table Terraform may delete. */
+export const bigqueryTableDeletionProtection = defineRule({
+  id: 'bigquery-table-deletion-protection',
+  level: RuleLevel.WARNING,
+  explanation:
+    'With deletion_protection = false, a rename, a replacement-forcing change or a stray destroy drops the table and every row in it; BigQuery time travel keeps deleted tables only for up to 7 days.',
+  fix: 'Leave deletion_protection unset (the provider defaults to true) or set it to true; turn it off only for the apply that deletes the table on purpose.',
+  resourceTypes: [TABLE],
+  check: (table) =>
+    storesData(table) && isFalse(table.attributes.deletion_protection) ? ['deletion_protection is false'] : [],
+});
+
+/** A table without partitions. */
+export const bigqueryTablePartitioning = defineRule({
+  id: 'bigquery-table-partitioning',
+  level: RuleLevel.WARNING,
+  explanation:
+    'Every query on an unpartitioned table scans (and bills) the whole table, so the cost of each API request grows with the data kept; partitions also make expiry and backfills per day possible.',
+  fix: 'Add time_partitioning on the event-time column (AnalyticsTable does, by day), or range_partitioning on an integer key.',
+  resourceTypes: [TABLE],
+  check: (table) => (storesData(table) && !isPartitioned(table) ? ['the table has neither time_partitioning nor range_partitioning'] : []),
+});
+
+/** A partitioned table that accepts queries without a partition filter. */
+export const bigqueryTablePartitionFilter = defineRule({
+  id: 'bigquery-table-partition-filter',
+  level: RuleLevel.WARNING,
+  explanation:
+    'Partitions only bound the bytes scanned when queries filter on them; without require_partition_filter one ad-hoc SELECT * scans every partition, and on a table that grows daily that is an unbounded bill.',
+  fix: 'Set require_partition_filter = true on the table (the top-level argument; time_partitioning.require_partition_filter is deprecated).',
+  resourceTypes: [TABLE],
+  check: (table) => {
+    if (!storesData(table) || !isPartitioned(table)) return [];
+    const required = isTrue(table.attributes.require_partition_filter) || isTrue(path(table.attributes, 'time_partitioning', 'require_partition_filter'));
+    return required ? [] : ['require_partition_filter is not true'];
+  },
+});
+
+/** A table whose data is kept forever. */
+export const bigqueryTableExpiration = defineRule({
+  id: 'bigquery-table-expiration',
+  level: RuleLevel.INFO,
+  explanation:
+    'Without an expiration policy every row is kept and billed forever. This is INFO, not a warning, because keeping analytics data indefinitely is a legitimate decision (the table may be the system of record): the finding makes the retention choice visible, it does not call it a defect.',
+  fix: 'Set time_partitioning.expiration_ms (per-partition retention), expiration_time on the table, or default_partition_expiration_ms / default_table_expiration_ms on its dataset; or suppress with the retention decision as the reason.',
+  resourceTypes: [TABLE],
+  check: (table, stack) => {
+    if (!storesData(table)) return [];
+    const attrs = table.attributes;
+    if (!isUnset(attrs.expiration_time) || !isUnset(path(attrs, 'time_partitioning', 'expiration_ms'))) return [];
+    const dataset = datasetOf(table, stack);
+    if (dataset && (!isUnset(dataset.attributes.default_partition_expiration_ms) || !isUnset(dataset.attributes.default_table_expiration_ms))) return [];
+    return ['neither the table, its partitions nor its dataset expire data'];
+  },
+});
+
+/** A dataset Terraform empties when it destroys it. */
+export const bigqueryDatasetDeleteContents = defineRule({
+  id: 'bigquery-dataset-delete-contents',
+  level: RuleLevel.ERROR,
+  explanation:
+    'delete_contents_on_destroy = true lets a destroy (or a replacement of the dataset) delete every table in it, deletion protection or not: the analytics store is gone with one command.',
+  fix: 'Remove delete_contents_on_destroy (it defaults to false). For throw-away test stacks, suppress with that reason.',
+  resourceTypes: [DATASET],
+  check: (dataset) => (isTrue(dataset.attributes.delete_contents_on_destroy) ? ['delete_contents_on_destroy is true'] : []),
+});
+
+/** Every BigQuery rule. */
+export const bigqueryRules = [
+  bigqueryTableDeletionProtection,
+  bigqueryTablePartitioning,
+  bigqueryTablePartitionFilter,
+  bigqueryTableExpiration,
+  bigqueryDatasetDeleteContents,
+];
+
+function datasetOf(table: CheckedResource, stack: StackView): CheckedResource | undefined {
+  return stack.ofType(DATASET).find((dataset) => refersTo(table.attributes.dataset_id, dataset, stack, 'dataset_id'));
+}

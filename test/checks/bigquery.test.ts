@@ -1,0 +1,95 @@
+import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
+import { BigqueryTable, BigqueryTableConfig } from '@cdktf/provider-google/lib/bigquery-table';
+import { TerraformStack } from 'cdktf';
+import { findingsOf } from './helpers';
+
+/** A dataset and a table that pass every BigQuery rule, with overrides on the table. */
+function table(stack: TerraformStack, overrides: Partial<BigqueryTableConfig> = {}, datasetExpiry?: number): BigqueryTable {
+  const dataset = new BigqueryDataset(stack, 'Dataset', { datasetId: 'records', labels: { pipeline: 'p' }, defaultPartitionExpirationMs: datasetExpiry });
+  return new BigqueryTable(stack, 'Table', {
+    datasetId: dataset.datasetId,
+    tableId: 'events',
+    labels: { pipeline: 'p' },
+    timePartitioning: { type: 'DAY', field: 'event_time', expirationMs: 90 * 86_400_000 },
+    requirePartitionFilter: true,
+    ...overrides,
+  });
+}
+
+const VIEW = { view: { query: 'SELECT 1', useLegacySql: false }, timePartitioning: undefined, requirePartitionFilter: undefined };
+
+describe('bigquery-table-deletion-protection', () => {
+  it('fails when deletion protection is turned off', () => {
+    expect(findingsOf('bigquery-table-deletion-protection', (stack) => table(stack, { deletionProtection: false }))).toEqual([
+      ['google_bigquery_table.Table', 'deletion_protection is false'],
+    ]);
+  });
+
+  it('passes the provider default, an explicit true, and views', () => {
+    expect(findingsOf('bigquery-table-deletion-protection', (stack) => table(stack))).toEqual([]);
+    expect(findingsOf('bigquery-table-deletion-protection', (stack) => table(stack, { deletionProtection: true }))).toEqual([]);
+    expect(findingsOf('bigquery-table-deletion-protection', (stack) => table(stack, { ...VIEW, deletionProtection: false }))).toEqual([]);
+  });
+});
+
+describe('bigquery-table-partitioning', () => {
+  it('fails when the table has no partitioning', () => {
+    expect(findingsOf('bigquery-table-partitioning', (stack) => table(stack, { timePartitioning: undefined, requirePartitionFilter: undefined }))).toEqual([
+      ['google_bigquery_table.Table', 'the table has neither time_partitioning nor range_partitioning'],
+    ]);
+  });
+
+  it('passes time or range partitioning, and views', () => {
+    expect(findingsOf('bigquery-table-partitioning', (stack) => table(stack))).toEqual([]);
+    expect(
+      findingsOf('bigquery-table-partitioning', (stack) =>
+        table(stack, { timePartitioning: undefined, rangePartitioning: { field: 'id', range: { start: 0, end: 100, interval: 10 } } }),
+      ),
+    ).toEqual([]);
+    expect(findingsOf('bigquery-table-partitioning', (stack) => table(stack, VIEW))).toEqual([]);
+  });
+});
+
+describe('bigquery-table-partition-filter', () => {
+  it('fails when a partitioned table does not require a partition filter', () => {
+    expect(findingsOf('bigquery-table-partition-filter', (stack) => table(stack, { requirePartitionFilter: false }))).toEqual([
+      ['google_bigquery_table.Table', 'require_partition_filter is not true'],
+    ]);
+  });
+
+  it('passes require_partition_filter = true', () => {
+    expect(findingsOf('bigquery-table-partition-filter', (stack) => table(stack))).toEqual([]);
+  });
+});
+
+describe('bigquery-table-expiration', () => {
+  it('fails (INFO) when neither table, partitions nor dataset expire data', () => {
+    expect(findingsOf('bigquery-table-expiration', (stack) => table(stack, { timePartitioning: { type: 'DAY', field: 'event_time' } }))).toEqual([
+      ['google_bigquery_table.Table', 'neither the table, its partitions nor its dataset expire data'],
+    ]);
+  });
+
+  it('passes partition expiry, table expiry or a dataset default', () => {
+    expect(findingsOf('bigquery-table-expiration', (stack) => table(stack))).toEqual([]);
+    const noPartitionExpiry = { timePartitioning: { type: 'DAY', field: 'event_time' } };
+    expect(findingsOf('bigquery-table-expiration', (stack) => table(stack, { ...noPartitionExpiry, expirationTime: 1_900_000_000_000 }))).toEqual([]);
+    expect(findingsOf('bigquery-table-expiration', (stack) => table(stack, noPartitionExpiry, 30 * 86_400_000))).toEqual([]);
+  });
+});
+
+describe('bigquery-dataset-delete-contents', () => {
+  it('fails when destroying the dataset deletes its tables', () => {
+    expect(findingsOf('bigquery-dataset-delete-contents', (stack) => new BigqueryDataset(stack, 'Dataset', { datasetId: 'd', deleteContentsOnDestroy: true }))).toEqual([
+      ['google_bigquery_dataset.Dataset', 'delete_contents_on_destroy is true'],
+    ]);
+  });
+
+  it('passes the default and false', () => {
+    expect(
+      findingsOf('bigquery-dataset-delete-contents', (stack) => {
+        new BigqueryDataset(stack, 'Unset', { datasetId: 'a' });
+        new BigqueryDataset(stack, 'Explicit', { datasetId: 'b', deleteContentsOnDestroy: false });
+      }),
+    ).toEqual([]);
+  });
+});
