@@ -1,15 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, GcsBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AnalyticsPipeline, ServiceImage } from '../../src';
+import { AnalyticsPipeline, BestPracticesAspect, ServiceImage } from '../../src';
 import { flightApiFields, flightEvents } from './flight-events';
 
 /**
  * Google's public Cloud Run sample ("hello"), pinned by the digest Google's Cloud Deploy tutorials use. It answers
- * 200 on every path, so the /healthz probes pass. A placeholder: CI deploys the real API by setting SERVICE_IMAGE to
- * the digest it pushed.
+ * 200 on every path, so the /healthz probes pass: `SERVICE_IMAGE=<this>` deploys the infrastructure without Docker.
  */
 export const PLACEHOLDER_IMAGE =
   'us-docker.pkg.dev/cloudrun/container/hello@sha256:95ade4b17adcd07623b0a0c68359e344fe54e65d0cb01b989e24c39f2fcd296a';
@@ -20,19 +20,47 @@ export interface FlightsStackOptions {
   readonly project: string;
   /** Region of the provider (Cloud Run). */
   readonly region: string;
-  /** Image of the query API. */
-  readonly image: string;
+  /**
+   * Image of the query API, pinned by tag or digest (CI passes the digest it pushed).
+   *
+   * @default - the bundled service, built and pushed to Artifact Registry by Terraform
+   */
+  readonly image?: string;
+  /**
+   * Build context of the bundled service, when `image` is absent.
+   *
+   * @default - this package's dist/service, written by `npm run build:service`
+   */
+  readonly serviceDirectory?: string;
+  /**
+   * Whether a deploy tool owns the API's revisions (see `QueryApiOptions.manageRevisions`).
+   *
+   * @default false
+   */
+  readonly revisionsFromCi?: boolean;
+  /**
+   * Lifts the deletion protection of the tables and the service, the first step of `terraform destroy`.
+   *
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
   /** GCS bucket for the Terraform state; a local state file when absent. */
   readonly stateBucket?: string;
 }
 
-/** Options from the environment (`GOOGLE_CLOUD_PROJECT`, `GOOGLE_CLOUD_REGION`, `SERVICE_IMAGE`, `TF_STATE_BUCKET`), with synth defaults. */
+/**
+ * Options from the environment (`GOOGLE_CLOUD_PROJECT`, `GOOGLE_CLOUD_REGION`, `SERVICE_IMAGE`, `TF_STATE_BUCKET`,
+ * `REVISIONS_FROM_CI=true`, `ALLOW_DESTROY=true`), with synth defaults. Without `SERVICE_IMAGE` the bundled service is
+ * built and pushed.
+ */
 export function flightsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): FlightsStackOptions {
   return {
     project: env.GOOGLE_CLOUD_PROJECT || 'my-project',
     region: env.GOOGLE_CLOUD_REGION || 'europe-west1',
-    image: env.SERVICE_IMAGE || PLACEHOLDER_IMAGE,
+    image: env.SERVICE_IMAGE || undefined,
     stateBucket: env.TF_STATE_BUCKET || undefined,
+    revisionsFromCi: env.REVISIONS_FROM_CI === 'true',
+    allowDestroy: env.ALLOW_DESTROY === 'true',
   };
 }
 
@@ -54,11 +82,19 @@ export class FlightsStack extends TerraformStack {
     this.pipeline = new AnalyticsPipeline(this, 'Flights', {
       name: 'flights',
       schema: flightEvents,
-      image: ServiceImage.fromRegistry(options.image),
+      image: options.image
+        ? ServiceImage.fromRegistry(options.image)
+        : ServiceImage.fromBundledService({ serviceDirectory: options.serviceDirectory }),
       labels: { app: 'flights-example' },
       table: {
         location: 'EU',
         exposedFields: flightApiFields,
+        ...(options.allowDestroy ? { deletionProtection: false } : {}),
+      },
+      api: {
+        region: options.region,
+        ...(options.revisionsFromCi ? { manageRevisions: false } : {}),
+        ...(options.allowDestroy ? { deletionProtection: false } : {}),
       },
     });
 
@@ -89,9 +125,16 @@ export function buildFlightsApp(options: FlightsStackOptions = flightsOptionsFro
   fs.mkdirSync(path.dirname(path.resolve(outdir)), { recursive: true });
   const app = new App({ outdir });
   buildFlightsStack(app, options);
+  // Best-practice findings go to cdktf.out/stacks/flights/checks-report.json; an ERROR finding fails the synth.
+  BestPracticesAspect.applyTo(app);
   return app;
 }
 
 if (require.main === module) {
-  buildFlightsApp().synth();
+  const options = flightsOptionsFromEnv();
+  if (!options.image) {
+    // `cdktf deploy` in one step: bundle the service first, so the image never lags behind src/service.
+    execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'build-service.mjs')], { stdio: ['ignore', process.stderr, 'inherit'] });
+  }
+  buildFlightsApp(options).synth();
 }

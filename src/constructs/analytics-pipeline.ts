@@ -5,6 +5,8 @@ import { RecordSchema } from '../schema';
 import { AnalyticsTable, AnalyticsTableOptions, analyticsTableOptionProblems } from './analytics-table';
 import { BigQuerySubscription, BigQuerySubscriptionOptions, bigQuerySubscriptionOptionProblems } from './bigquery-subscription';
 import { IngestTopic, IngestTopicOptions, ingestTopicOptionProblems } from './ingest-topic';
+import { PipelineMonitoring, PipelineMonitoringOptions, pipelineMonitoringOptionProblems } from '../monitoring/pipeline-monitoring';
+import { PIPELINE_APIS, ProjectApis } from './project-apis';
 import { QueryApi, QueryApiOptions, queryApiOptionProblems } from './query-api';
 import { ServiceImage } from './service-image';
 import { labelProblems, nameProblems, nested, pipelineLabels, throwIfProblems } from './validation';
@@ -67,6 +69,31 @@ export interface AnalyticsPipelineProps {
    * @default - private, 31-day query window, 10 GiB per query, 0 to 10 instances of 1 vCPU and 512 MiB
    */
   readonly api?: QueryApiOptions;
+
+  /**
+   * Whether the pipeline enables the Google APIs it uses (`google_project_service` for Pub/Sub, BigQuery, Cloud Run,
+   * Monitoring, IAM, Resource Manager, and Artifact Registry when the image is built by Terraform), each resource
+   * depending on the APIs it needs. They are never disabled on destroy. Turn it off when a project factory or
+   * another stack owns the project's APIs.
+   *
+   * @default true
+   */
+  readonly enableApis?: boolean;
+
+  /**
+   * Thresholds, goals and notification channels of the pipeline's dashboard, alert policies and SLOs.
+   *
+   * @default - every alert and SLO with the thresholds docs/observability.md justifies, no notification channels
+   */
+  readonly monitoring?: PipelineMonitoringOptions;
+
+  /**
+   * Whether the pipeline creates its dashboard, alert policies and SLOs. Turn it off when monitoring is managed
+   * elsewhere (for example by a `FleetMonitoring` only).
+   *
+   * @default true
+   */
+  readonly enableMonitoring?: boolean;
 }
 
 /**
@@ -87,6 +114,10 @@ export class AnalyticsPipeline extends Construct {
   public readonly subscription: BigQuerySubscription;
   /** The Cloud Run query API, its service account and grants. */
   public readonly api: QueryApi;
+  /** The Google APIs the pipeline enables, unless `enableApis` is false. */
+  public readonly apis?: ProjectApis;
+  /** Dashboard, alert policies and SLOs, unless `enableMonitoring` is false. */
+  public readonly monitoring?: PipelineMonitoring;
 
   public constructor(scope: Construct, id: string, props: AnalyticsPipelineProps) {
     super(scope, id);
@@ -97,6 +128,7 @@ export class AnalyticsPipeline extends Construct {
       ...analyticsTableOptionProblems(props.table ?? {}, props.schema, props.existingDatasetId, 'table.'),
       ...nested('subscription', bigQuerySubscriptionOptionProblems(props.subscription ?? {})),
       ...nested('api', queryApiOptionProblems(props.api ?? {})),
+      ...nested('monitoring', pipelineMonitoringOptionProblems(props.monitoring ?? {})),
     ]);
 
     this.name = props.name;
@@ -123,7 +155,22 @@ export class AnalyticsPipeline extends Construct {
       table: this.table,
       ingest: this.ingest,
     });
-    // Monitoring (dashboard, alerts, SLOs) attaches here once src/monitoring exists: it reads the children above.
+    if (props.enableApis ?? true) {
+      this.apis = new ProjectApis(this, 'Apis', { services: [...PIPELINE_APIS, ...(this.api.imageConfig.requiredApis ?? [])] });
+      this.apis.addDependents(this);
+    }
+    if (props.enableMonitoring ?? true) {
+      this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        pipelineName: props.name,
+        labels: props.labels,
+        topicName: this.ingest.topicName,
+        subscriptionName: this.subscription.subscriptionName,
+        deadLetterSubscriptionName: this.subscription.deadLetterSubscription.name,
+        serviceName: this.api.service.name,
+        serviceLocation: this.api.service.location,
+      });
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { AnalyticsTable } from './analytics-table';
 import { IngestTopic } from './ingest-topic';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+import { physicalName } from './physical-names';
 
 /** Options of the BigQuery subscriptions, reusable by `AnalyticsPipeline`. */
 export interface BigQuerySubscriptionOptions {
@@ -122,7 +123,7 @@ export class BigQuerySubscription extends Construct {
     const serviceAgent = `serviceAccount:service-${this.project.number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
     this.writerServiceAccount = new ServiceAccount(this, 'WriterServiceAccount', {
-      accountId: `${props.name}-bq-writer`,
+      accountId: physicalName(props.name, 'writerAccount'),
       displayName: `${props.name} Pub/Sub to BigQuery writer`,
       description: `Writes the ${props.name} pipeline's messages and dead letters into BigQuery.`,
     });
@@ -154,7 +155,7 @@ export class BigQuerySubscription extends Construct {
     const expirationPolicy = { ttl: '' };
 
     this.subscription = new PubsubSubscription(this, 'Subscription', {
-      name: `${props.name}-to-bigquery`,
+      name: physicalName(props.name, 'subscription'),
       topic: ingest.topic.id,
       labels,
       ackDeadlineSeconds,
@@ -181,7 +182,7 @@ export class BigQuerySubscription extends Construct {
     });
 
     this.deadLetterSubscription = new PubsubSubscription(this, 'DeadLetterSubscription', {
-      name: `${props.name}-dead-letters-to-bigquery`,
+      name: physicalName(props.name, 'deadLetterSubscription'),
       topic: ingest.deadLetterTopic.id,
       labels,
       ackDeadlineSeconds,

@@ -1,6 +1,10 @@
 // Explicit exports: the `xxxOptionProblems` validators stay internal to the construct layer.
 export { ServiceImage } from './service-image';
-export type { ServiceImageConfig } from './service-image';
+export type {
+  ArtifactRepositoryReference, BundledServiceImageOptions, ImageRepositoryOptions, ServiceImageBindOptions, ServiceImageConfig,
+} from './service-image';
+export { ProjectApis } from './project-apis';
+export type { ProjectApisProps } from './project-apis';
 export { IngestTopic, MessageEncoding } from './ingest-topic';
 export type { IngestTopicOptions, IngestTopicProps } from './ingest-topic';
 export { AnalyticsTable, PartitionGranularity } from './analytics-table';

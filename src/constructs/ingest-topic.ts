@@ -5,6 +5,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+import { physicalName } from './physical-names';
 
 /** How producers encode messages published to the topic. */
 export enum MessageEncoding {
@@ -90,12 +91,12 @@ export class IngestTopic extends Construct {
     const retention = `${(props.messageRetentionDays ?? 7) * 86400}s`;
 
     this.pubsubSchema = new PubsubSchema(this, 'Schema', {
-      name: `${props.name}-schema`,
+      name: physicalName(props.name, 'schema'),
       type: 'AVRO',
       definition: props.schema.toAvroJson(),
     });
     this.topic = new PubsubTopic(this, 'Topic', {
-      name: `${props.name}-events`,
+      name: physicalName(props.name, 'topic'),
       labels,
       messageRetentionDuration: retention,
       kmsKeyName: props.kmsKeyName,
@@ -107,7 +108,7 @@ export class IngestTopic extends Construct {
       dependsOn: [this.pubsubSchema],
     });
     this.deadLetterTopic = new PubsubTopic(this, 'DeadLetterTopic', {
-      name: `${props.name}-dead-letters`,
+      name: physicalName(props.name, 'deadLetterTopic'),
       labels,
       messageRetentionDuration: retention,
       kmsKeyName: props.kmsKeyName,

@@ -9,8 +9,9 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AnalyticsTable } from './analytics-table';
 import { IngestTopic } from './ingest-topic';
-import { ServiceImage } from './service-image';
+import { ServiceImage, ServiceImageConfig } from './service-image';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+import { physicalName } from './physical-names';
 
 /** Where requests to the API may come from (Cloud Run ingress). */
 export enum ApiIngress {
@@ -134,6 +135,17 @@ export interface QueryApiOptions {
    * @default true
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * Whether Terraform owns the service's revisions. Set it to false when a deploy tool (`gcloud run deploy`, Cloud
+   * Deploy, a CI job) rolls out images: the service is created with the given image, then its container image,
+   * `client`, `client_version` and revision name are left to that tool (`lifecycle.ignore_changes`), so the next
+   * `terraform apply` does not roll back what the tool deployed. Every other setting stays under Terraform. With
+   * `ServiceImage.fromBundledService`, later builds are still pushed but no longer deployed.
+   *
+   * @default true
+   */
+  readonly manageRevisions?: boolean;
 }
 
 /** Props of `QueryApi`. */
@@ -165,6 +177,8 @@ export interface QueryApiProps extends QueryApiOptions {
 const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
 const MEMBER = /^(allUsers|allAuthenticatedUsers|(user|serviceAccount|group|domain|principal|principalSet):.+)$/;
 const CPUS = [1, 2, 4, 6, 8];
+/** The fields a deploy tool changes on a Cloud Run v2 service (as mature modules ignore them for unmanaged revisions). */
+export const REVISION_FIELDS = ['client', 'client_version', 'template[0].containers[0].image', 'template[0].revision'] as const;
 const MIN_BYTES_BILLED = 10 * 1024 * 1024;
 
 /** Every broken rule of `QueryApiOptions`. */
@@ -225,6 +239,8 @@ export class QueryApi extends Construct {
   public readonly service: CloudRunV2Service;
   /** `roles/run.invoker` grants, one per invoker (and `allUsers` when public). */
   public readonly invokerGrants: CloudRunV2ServiceIamMember[] = [];
+  /** The image as bound to this service: the reference Cloud Run pulls and the Google APIs its resources need. */
+  public readonly imageConfig: ServiceImageConfig;
 
   public constructor(scope: Construct, id: string, props: QueryApiProps) {
     super(scope, id);
@@ -233,11 +249,12 @@ export class QueryApi extends Construct {
     throwIfProblems('QueryApi', this, problems);
 
     const { table } = props;
-    const image = props.image.bind(this);
+    const image = props.image.bind(this, { name: props.name, region: props.region, labels: props.labels });
+    this.imageConfig = image;
     const project = table.view.project;
 
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      accountId: `${props.name}-query`,
+      accountId: physicalName(props.name, 'apiAccount'),
       displayName: `${props.name} query API`,
       description: `Runs the ${props.name} query API: may run BigQuery jobs and read the view's dataset, nothing else.`,
     });
@@ -281,7 +298,7 @@ export class QueryApi extends Construct {
 
     const port = 8080;
     this.service = new CloudRunV2Service(this, 'Service', {
-      name: `${props.name}-api`,
+      name: physicalName(props.name, 'service'),
       location: region,
       description: `Query API of the ${props.name} analytics pipeline.`,
       labels: pipelineLabels(props.name, props.labels),
@@ -318,6 +335,8 @@ export class QueryApi extends Construct {
       },
       // The service must not start before it may read what it serves.
       dependsOn: [this.jobUserGrant, this.viewDatasetGrant, ...(this.eventsPublisherGrant ? [this.eventsPublisherGrant] : [])],
+      // What `gcloud run deploy` changes on every rollout; ignored so Terraform does not undo a deploy tool's work.
+      lifecycle: props.manageRevisions === false ? { ignoreChanges: [...REVISION_FIELDS] } : undefined,
     });
 
     // allowPublicAccess grants allUsers once, below.

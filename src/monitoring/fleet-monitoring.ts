@@ -2,6 +2,7 @@ import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-ale
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { NAME_SUFFIXES } from '../constructs/physical-names';
 import { labelProblems, nameProblems, throwIfProblems } from '../constructs/validation';
 import {
   AlertSeverity,
@@ -19,16 +20,6 @@ import { Aligner, LatencyPercentile, METRIC, MetricQuery, MetricRatio, NOT_ACTIV
 import { RUNBOOK_URL, runbookSection } from './runbook';
 import { SloKind, sloResourceName } from './slos';
 import { thresholdAlertSpecs } from './threshold-alerts';
-
-/**
- * Resource names the fleet derives from a pipeline name; they follow the names `AnalyticsPipeline` gives its resources.
- */
-export const FLEET_NAMING = {
-  topicSuffix: '-events',
-  subscriptionSuffix: '-to-bigquery',
-  deadLetterSubscriptionSuffix: '-dead-letters-to-bigquery',
-  serviceSuffix: '-api',
-} as const;
 
 /** Fleet-wide thresholds, keyed by severity like a pipeline's; each fires one incident per pipeline that crosses it. */
 export interface FleetAlertOptions {
@@ -192,7 +183,7 @@ export class FleetMetrics {
   public metricSubscriptionNotActive(): MetricQuery {
     return this.query(
       METRIC.exportState,
-      [...this.projectClauses(), this.nameClause('subscription_id', `(-dead-letters)?${FLEET_NAMING.subscriptionSuffix}`), NOT_ACTIVE_CLAUSE],
+      [...this.projectClauses(), this.nameClause('subscription_id', `(-dead-letters)?${NAME_SUFFIXES.subscription}`), NOT_ACTIVE_CLAUSE],
       Aligner.ALIGN_MAX,
       Reducer.REDUCE_MAX,
       'subscription_id',
@@ -254,15 +245,15 @@ export class FleetMetrics {
   }
 
   private topicClauses(): string[] {
-    return [...this.projectClauses(), this.nameClause('topic_id', FLEET_NAMING.topicSuffix)];
+    return [...this.projectClauses(), this.nameClause('topic_id', NAME_SUFFIXES.topic)];
   }
 
   private subscriptionClauses(): string[] {
-    return [...this.projectClauses(), this.nameClause('subscription_id', FLEET_NAMING.subscriptionSuffix)];
+    return [...this.projectClauses(), this.nameClause('subscription_id', NAME_SUFFIXES.subscription)];
   }
 
   private serviceClauses(): string[] {
-    return [...this.projectClauses(), this.nameClause('service_name', FLEET_NAMING.serviceSuffix)];
+    return [...this.projectClauses(), this.nameClause('service_name', NAME_SUFFIXES.service)];
   }
 }
 

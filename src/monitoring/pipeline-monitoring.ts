@@ -128,9 +128,7 @@ export class PipelineMonitoring extends Construct {
     throwIfProblems('PipelineMonitoring', this, [
       ...nameProblems(props.pipelineName, 'pipelineName'),
       ...labelProblems(props.labels),
-      ...sloOptionProblems(props),
-      ...alertOptionProblems(props.alerts ?? {}),
-      ...durationProblems('autoCloseSeconds', props.autoCloseSeconds, 1800, 604800),
+      ...pipelineMonitoringOptionProblems(props),
       ...resourceNameProblems(props),
     ]);
 
@@ -278,6 +276,15 @@ export class PipelineMonitoring extends Construct {
 }
 
 /** Names go into filter strings between double quotes: refuse empty names and ones that would break out of them. */
+/** Every broken rule of the monitoring options (thresholds, goals, durations), for the constructs that embed them. */
+export function pipelineMonitoringOptionProblems(options: PipelineMonitoringOptions): string[] {
+  return [
+    ...sloOptionProblems(options),
+    ...alertOptionProblems(options.alerts ?? {}),
+    ...durationProblems('autoCloseSeconds', options.autoCloseSeconds, 1800, 604800),
+  ];
+}
+
 function resourceNameProblems(names: PipelineResourceNames): string[] {
   const props: (keyof PipelineResourceNames)[] = ['projectId', 'topicName', 'subscriptionName', 'deadLetterSubscriptionName', 'serviceName', 'serviceLocation'];
   return props.flatMap((prop) => {

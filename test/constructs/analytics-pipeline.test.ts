@@ -5,7 +5,12 @@ import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-da
 import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
+import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
+import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { PubsubSchema } from '@cdktf/provider-google/lib/pubsub-schema';
 import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
 import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
@@ -13,7 +18,7 @@ import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import { Testing, Token } from 'cdktf';
+import { TerraformStack, Testing, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AnalyticsPipeline, AnalyticsPipelineProps } from '../../src';
 import { Json, addressOf, iamGrants, image, orders, resourcesOf, synth } from './helpers';
@@ -27,8 +32,8 @@ function build(scope: Construct, props: Partial<AnalyticsPipelineProps> = {}, id
 /** Every resource class the pipeline may create, keyed by Terraform type. */
 const CLASSES = [
   BigqueryDataset, BigqueryDatasetAccessA, BigqueryDatasetIamMember, BigqueryTable, CloudRunV2Service, CloudRunV2ServiceIamMember,
-  ProjectIamMember, PubsubSchema, PubsubSubscription, PubsubSubscriptionIamMember, PubsubTopic, PubsubTopicIamMember, ServiceAccount,
-  ServiceAccountIamMember,
+  ProjectIamMember, ProjectService, PubsubSchema, PubsubSubscription, PubsubSubscriptionIamMember, PubsubTopic, PubsubTopicIamMember,
+  ServiceAccount, ServiceAccountIamMember, MonitoringAlertPolicy, MonitoringCustomService, MonitoringDashboard, MonitoringSlo,
 ];
 const CLASS_BY_TYPE = new Map<string, Json>(CLASSES.map((c) => [c.tfResourceType, c]));
 
@@ -82,14 +87,16 @@ describe('AnalyticsPipeline', () => {
     for (const [type, rs] of Object.entries(tf.resource)) {
       const cls = CLASS_BY_TYPE.get(type);
       expect(cls).toBeDefined();
-      if (!('labels' in cls.prototype)) continue;
+      // Cloud Monitoring resources call their labels user_labels.
+      const key = 'labels' in cls.prototype ? 'labels' : 'userLabels' in cls.prototype ? 'user_labels' : undefined;
+      if (!key) continue;
       for (const r of Object.values(rs as object) as Json[]) {
-        expect(r.labels).toEqual({ team: 'data', env: 'prod', pipeline: 'orders' });
+        expect(r[key]).toEqual(expect.objectContaining({ team: 'data', env: 'prod', pipeline: 'orders' }));
         labelled++;
       }
     }
-    // 2 topics, 2 subscriptions, 2 datasets, 3 tables, 1 service.
-    expect(labelled).toBe(10);
+    // 2 topics, 2 subscriptions, 2 datasets, 3 tables, 1 service; 16 alert policies, 2 services, 3 SLOs.
+    expect(labelled).toBe(31);
   });
 
   it('passes grouped options down to each child', () => {
@@ -273,5 +280,49 @@ describe('AnalyticsPipeline', () => {
       '  - api.maxQueryWindowDays must be an integer between 1 and 366, got 0',
       '  - api.invokers must not hold allUsers unless allowPublicAccess is true (the API is private by default)',
     ].join('\n'));
+  });
+  it('enables the APIs it uses, never disabling them on destroy', () => {
+    const { json, tf } = synth((scope) => build(scope));
+    expect(resourcesOf(tf, 'google_project_service').map((r: Json) => r.service).sort()).toEqual([
+      'bigquery.googleapis.com', 'cloudresourcemanager.googleapis.com', 'iam.googleapis.com', 'monitoring.googleapis.com',
+      'pubsub.googleapis.com', 'run.googleapis.com',
+    ]);
+    for (const service of resourcesOf(tf, 'google_project_service')) {
+      expect(service).toEqual({ service: service.service, disable_on_destroy: false, disable_dependent_services: false });
+    }
+    expect(json).toHaveResourceWithProperties(ProjectService, { service: 'run.googleapis.com', disable_on_destroy: false });
+  });
+
+  it('makes each resource wait for the APIs it needs, and every grant for all of them', () => {
+    let pipeline!: AnalyticsPipeline;
+    const { tf } = synth((scope) => { pipeline = build(scope); });
+    const api = (name: string) => `google_project_service.${Object.entries(tf.resource.google_project_service).find(([, r]: [string, Json]) => r.service === `${name}.googleapis.com`)![0]}`;
+    const all = resourcesOf(tf, 'google_project_service').length;
+    const apisOf = (r: Json) => (r.depends_on ?? []).filter((d: string) => d.startsWith('google_project_service.'));
+    const topic = tf.resource.google_pubsub_topic;
+    for (const r of Object.values(topic) as Json[]) expect(apisOf(r)).toEqual([api('pubsub')]);
+    const subscription = resourcesOf(tf, 'google_pubsub_subscription').find((s: Json) => s.name === 'orders-to-bigquery');
+    expect(apisOf(subscription)).toEqual([api('pubsub'), api('bigquery')]);
+    // The grants the subscription already waited for are still there, first.
+    expect(subscription.depends_on.length).toBeGreaterThan(2);
+    expect(apisOf(resourcesOf(tf, 'google_cloud_run_v2_service')[0])).toEqual([api('run')]);
+    for (const r of resourcesOf(tf, 'google_service_account')) expect(apisOf(r)).toEqual([api('iam')]);
+    for (const grant of iamGrants(tf)) expect(apisOf(grant.r)).toHaveLength(all);
+    for (const r of resourcesOf(tf, 'google_project_service')) expect(r.depends_on).toBeUndefined();
+    expect(pipeline.apis?.services['run.googleapis.com']).toBeDefined();
+  });
+
+  it('wires the APIs once however often the stack is synthesized', () => {
+    const stack = new TerraformStack(Testing.app(), 'twice');
+    build(stack);
+    const first = Testing.synth(stack);
+    expect(Testing.synth(stack)).toBe(first);
+  });
+
+  it('leaves the APIs alone when enableApis is false', () => {
+    let pipeline!: AnalyticsPipeline;
+    const { json } = synth((scope) => { pipeline = build(scope, { enableApis: false }); });
+    expect(json).not.toContain('google_project_service');
+    expect(pipeline.apis).toBeUndefined();
   });
 });

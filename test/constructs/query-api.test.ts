@@ -195,4 +195,34 @@ describe('QueryApi', () => {
   ])('fails when %s is invalid (%j)', (_prop, options, message) => {
     expect(() => synth((scope) => build(scope, options as QueryApiOptions))).toThrow(message);
   });
+  it('owns the revisions by default: no lifecycle rule', () => {
+    const { tf } = synth((scope) => build(scope));
+    expect(resourcesOf(tf, 'google_cloud_run_v2_service')[0].lifecycle).toBeUndefined();
+  });
+
+  it('leaves the image, client and revision to a deploy tool when manageRevisions is false', () => {
+    const { json, tf } = synth((scope) => build(scope, { manageRevisions: false }));
+    expect(json).toHaveResourceWithProperties(CloudRunV2Service, {
+      lifecycle: { ignore_changes: ['client', 'client_version', 'template[0].containers[0].image', 'template[0].revision'] },
+    });
+    // Everything else stays under Terraform: the first image is still set.
+    expect(resourcesOf(tf, 'google_cloud_run_v2_service')[0].template.containers[0].image).toBe('europe-docker.pkg.dev/acme/apis/orders-api:1.4.2');
+  });
+
+  it('tells the image its pipeline name, region and labels when binding it', () => {
+    const seen: unknown[] = [];
+    class Spy extends ServiceImage {
+      public constructor() {
+        super('europe-docker.pkg.dev/acme/apis/orders-api:1.4.2');
+      }
+      public bind(scope: Construct, options = {}) {
+        seen.push(options);
+        return super.bind(scope, options);
+      }
+    }
+    let api!: QueryApi;
+    synth((scope) => { api = build(scope, { region: 'europe-west1' }, true, new Spy()); });
+    expect(seen).toEqual([{ name: 'orders', region: 'europe-west1', labels: { team: 'data' } }]);
+    expect(api.imageConfig).toEqual({ imageUri: 'europe-docker.pkg.dev/acme/apis/orders-api:1.4.2' });
+  });
 });

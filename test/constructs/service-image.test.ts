@@ -51,4 +51,10 @@ describe('ServiceImage', () => {
     expect(() => ServiceImage.fromRegistry('orders api:1')).toThrow(/expected an image reference without spaces/);
     expect(() => ServiceImage.fromRegistry('')).toThrow(/expected an image reference without spaces/);
   });
+  it('ignores the bind options of the service: a registry image creates nothing', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const uri = 'europe-docker.pkg.dev/acme/apis/orders-api:1.4.2';
+    expect(ServiceImage.fromRegistry(uri).bind(stack, { name: 'orders', region: 'europe-west1', labels: { team: 'data' } })).toEqual({ imageUri: uri });
+    expect(stack.node.children).toHaveLength(0);
+  });
 });

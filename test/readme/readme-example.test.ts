@@ -38,8 +38,9 @@ describe('the README minimal example', () => {
       const run = spawnSync(process.execPath, [tsx, file], { cwd: out, encoding: 'utf8' });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      const [stack] = readFileSync(join(out, 'cdktf.out', 'manifest.json'), 'utf8').match(/"stacks\/[^"]+\/cdk\.tf\.json"/) ?? [];
-      const synthesized = JSON.parse(readFileSync(join(out, 'cdktf.out', JSON.parse(stack)), 'utf8'));
+      const manifest = JSON.parse(readFileSync(join(out, 'cdktf.out', 'manifest.json'), 'utf8'));
+      const stack = manifest.stacks.analytics.synthesizedStackPath as string;
+      const synthesized = JSON.parse(readFileSync(join(out, 'cdktf.out', stack), 'utf8'));
       expect(Object.keys(synthesized.resource)).toEqual(expect.arrayContaining([
         'google_pubsub_schema', 'google_pubsub_topic', 'google_pubsub_subscription', 'google_bigquery_dataset',
         'google_bigquery_table', 'google_cloud_run_v2_service',
