@@ -7,9 +7,13 @@ import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-data
 import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
+import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
+import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { PubsubSchema } from '@cdktf/provider-google/lib/pubsub-schema';
 import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
@@ -18,7 +22,7 @@ import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, LocalBackend, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
 
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 mkdirSync(dirname(resolve(outdir)), { recursive: true });
@@ -58,7 +62,6 @@ const avroSchema = {
 };
 
 const project = new DataGoogleProject(stack, 'project');
-const client = new DataGoogleClientConfig(stack, 'client');
 const serviceAgent = `serviceAccount:service-${project.number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
 const schema = new PubsubSchema(stack, 'schema', { name: 'flights-schema', type: 'AVRO', definition: JSON.stringify(avroSchema) });
@@ -115,7 +118,7 @@ const env = {
 };
 const probe = { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
 const service = new CloudRunV2Service(stack, 'service', {
-  name: 'flights-api', location: client.region, labels, ingress: 'INGRESS_TRAFFIC_ALL', deletionProtection: true,
+  name: 'flights-api', location: 'europe-west1', labels, ingress: 'INGRESS_TRAFFIC_ALL', deletionProtection: true,
   template: {
     serviceAccount: api.email, timeout: '30s', maxInstanceRequestConcurrency: 80, scaling: { minInstanceCount: 0, maxInstanceCount: 10 },
     containers: [{
@@ -127,6 +130,69 @@ const service = new CloudRunV2Service(stack, 'service', {
   },
   dependsOn: [jobUser, viewer],
 });
+
+// Monitoring: two services, three SLOs, an alert per signal and severity, two burn-rate alerts per SLO, a dashboard.
+const serviceFilter = `resource.type="cloud_run_revision" AND resource.label.service_name="${service.name}" AND resource.label.location="${service.location}"`;
+const subscriptionFilter = `resource.type="pubsub_subscription" AND resource.label.subscription_id="${subscription.name}"`;
+const userLabels = labels;
+const apiService = new MonitoringCustomService(stack, 'api-service', { serviceId: 'flights-query-api', displayName: 'flights query API', userLabels });
+const ingestService = new MonitoringCustomService(stack, 'ingest-service', { serviceId: 'flights-ingest-path', displayName: 'flights ingest path', userLabels });
+const requests = `metric.type="run.googleapis.com/request_count" AND ${serviceFilter}`;
+const slos = [
+  new MonitoringSlo(stack, 'availability', {
+    service: apiService.serviceId, sloId: 'availability', goal: 0.995, rollingPeriodDays: 28, userLabels,
+    requestBasedSli: { goodTotalRatio: { goodServiceFilter: `${requests} AND metric.label.response_code_class!="5xx"`, totalServiceFilter: requests } },
+  }),
+  new MonitoringSlo(stack, 'latency', {
+    service: apiService.serviceId, sloId: 'latency', goal: 0.95, rollingPeriodDays: 28, userLabels,
+    requestBasedSli: { distributionCut: { distributionFilter: `metric.type="run.googleapis.com/request_latencies" AND ${serviceFilter}`, range: { max: 2000 } } },
+  }),
+  new MonitoringSlo(stack, 'freshness', {
+    service: ingestService.serviceId, sloId: 'freshness', goal: 0.99, rollingPeriodDays: 28, userLabels,
+    windowsBasedSli: { windowPeriod: '60s', metricMeanInRange: { timeSeries: `metric.type="pubsub.googleapis.com/subscription/oldest_unacked_message_age" AND ${subscriptionFilter}`, range: { max: 300 } } },
+  }),
+];
+const aggregation = (aligner: string, reducer: string) => [{ alignmentPeriod: '60s', perSeriesAligner: aligner, crossSeriesReducer: reducer }];
+const signals: Array<[string, string, string, string, [number, number]]> = [
+  ['backlog-age', `metric.type="pubsub.googleapis.com/subscription/oldest_unacked_message_age" AND ${subscriptionFilter}`, 'ALIGN_MAX', 'REDUCE_MAX', [600, 1800]],
+  ['dead-letters', `metric.type="pubsub.googleapis.com/subscription/dead_letter_message_count" AND ${subscriptionFilter}`, 'ALIGN_SUM', 'REDUCE_SUM', [0, 100]],
+  ['subscription-state', `metric.type="pubsub.googleapis.com/subscription/export_push_subscription_details" AND ${subscriptionFilter}`, 'ALIGN_MAX', 'REDUCE_MAX', [0, 0]],
+  ['api-errors', `${requests} AND metric.label.response_code_class="5xx"`, 'ALIGN_RATE', 'REDUCE_SUM', [0.02, 0.1]],
+  ['api-latency', `metric.type="run.googleapis.com/request_latencies" AND ${serviceFilter}`, 'ALIGN_PERCENTILE_95', 'REDUCE_MAX', [2000, 5000]],
+];
+for (const [signal, filter, aligner, reducer, thresholds] of signals) {
+  thresholds.forEach((thresholdValue, i) => {
+    const severity = i === 0 ? 'WARNING' : 'CRITICAL';
+    new MonitoringAlertPolicy(stack, `${signal}-${severity}`, {
+      displayName: `[${severity}] flights: ${signal}`, combiner: 'OR', severity, userLabels: { ...labels, signal, severity: severity.toLowerCase() },
+      alertStrategy: { autoClose: '1800s' }, documentation: { content: `What ${signal} means and the first steps.`, mimeType: 'text/markdown' },
+      conditions: [{ displayName: signal, conditionThreshold: { filter, comparison: 'COMPARISON_GT', thresholdValue, duration: '300s', aggregations: aggregation(aligner, reducer), trigger: { count: 1 } } }],
+    });
+  });
+}
+for (const slo of slos) {
+  for (const [speed, threshold, lookback] of [['fast', 14.4, '3600s'], ['slow', 6, '21600s']] as const) {
+    new MonitoringAlertPolicy(stack, `${slo.node.id}-burn-${speed}`, {
+      displayName: `flights ${slo.node.id} burn ${speed}`, combiner: 'AND', userLabels, alertStrategy: { autoClose: '1800s' },
+      conditions: [{ displayName: `burn rate over ${lookback}`, conditionThreshold: { filter: `select_slo_burn_rate("${slo.name}", "${lookback}")`, comparison: 'COMPARISON_GT', thresholdValue: threshold, duration: '0s' } }],
+    });
+  }
+}
+const chart = (title: string, filter: string) => ({ title, xyChart: { dataSets: [{ timeSeriesQuery: { timeSeriesFilter: { filter, aggregation: { alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_MAX' } } } }] } });
+new MonitoringDashboard(stack, 'dashboard', {
+  dashboardJson: JSON.stringify({
+    displayName: 'flights pipeline',
+    mosaicLayout: { columns: 48, tiles: signals.map(([signal, filter], i) => ({ xPos: (i % 2) * 24, yPos: Math.floor(i / 2) * 16, width: 24, height: 16, widget: chart(signal, filter) })) },
+  }),
+});
+
+// Every resource waits for the APIs it uses.
+const apis = ['pubsub', 'bigquery', 'run', 'monitoring', 'iam', 'cloudresourcemanager'].map(
+  (api) => new ProjectService(stack, `api-${api}`, { service: `${api}.googleapis.com`, disableOnDestroy: false, disableDependentServices: false }),
+);
+for (const resource of stack.node.findAll()) {
+  if (resource instanceof TerraformResource && !(resource instanceof ProjectService)) resource.dependsOn = [...(resource.dependsOn ?? []), ...apis.map((a) => `${a.terraformResourceType}.${a.friendlyUniqueId}`)];
+}
 
 const outputs: Record<string, string> = {
   topic_id: topic.id, dead_letter_topic_id: deadLetterTopic.id, table: `${table.project}.${table.datasetId}.${table.tableId}`,
