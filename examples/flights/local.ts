@@ -1,5 +1,5 @@
 import { main } from '../../src/service/server';
-import { flightEvents } from './flight-events';
+import { flightApiFields, flightEvents } from './flight-events';
 import { sampleFlightEvents } from './sample-events';
 
 /**
@@ -8,7 +8,14 @@ import { sampleFlightEvents } from './sample-events';
  * exactly as a producer would, and prints what to try.
  */
 async function start(): Promise<void> {
-  const service = await main({ ...process.env, STORE: 'duckdb', PIPELINE_SCHEMA: flightEvents.toJson(), PIPELINE_NAME: process.env.PIPELINE_NAME ?? 'flights' });
+  const service = await main({
+    ...process.env,
+    STORE: 'duckdb',
+    PIPELINE_NAME: process.env.PIPELINE_NAME ?? 'flights',
+    // As in the cloud: the API serves the exposed fields, producers publish whole events.
+    PIPELINE_SCHEMA: flightEvents.project(flightApiFields).toJson(),
+    EVENTS_SCHEMA: flightEvents.toJson(),
+  });
   const events = sampleFlightEvents({ nowMillis: Date.now() });
   for (let i = 0; i < events.length; i += 1000) {
     const response = await fetch(`${service.url}/v1/events`, {

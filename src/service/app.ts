@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
+import type { RecordSchema } from '../schema/record-schema';
+import type { AppEnv } from './app-env';
+import { Clock, systemClock } from './clock';
+import type { Publisher } from './events/publisher';
+import type { Logger } from './logger';
+import { errorHandler, methodNotAllowedResponse, notFoundHandler } from './middleware/errors';
+import { requestLog } from './middleware/request-log';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { openApiRoutes } from './routes/openapi';
+import { recordRoutes } from './routes/records';
+import type { Store } from './store/store';
+
+/** The part of the configuration the HTTP layer uses (see ./config.ts for where each value comes from). */
+export interface AppConfig {
+  /** Name of the pipeline, shown in the OpenAPI document. */
+  readonly pipelineName: string;
+  /** Widest `[from, to)` one request may ask for, in days. */
+  readonly maxQueryWindowDays: number;
+  /**
+   * Project whose Cloud Trace ids the logs link to.
+   *
+   * @default - log entries carry no trace link
+   */
+  readonly projectId?: string;
+  /**
+   * Largest request body, in bytes.
+   *
+   * @default 10485760 (Pub/Sub's limit per publish request)
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * How long `/readyz` waits for the store.
+   *
+   * @default 2000
+   */
+  readonly readinessTimeoutMs?: number;
+}
+
+/** Everything the app uses; nothing is read from the environment here. */
+export interface AppDeps {
+  readonly store: Store;
+  /** The exposed projection of the record schema. */
+  readonly schema: RecordSchema;
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  /**
+   * Source of "now" (default windows).
+   *
+   * @default - the system clock
+   */
+  readonly clock?: Clock;
+  /**
+   * Where `POST /v1/events` publishes.
+   *
+   * @default - no events route (404)
+   */
+  readonly publisher?: Publisher;
+  /**
+   * The schema events must match (the topic's).
+   *
+   * @default - `schema`
+   */
+  readonly eventSchema?: RecordSchema;
+}
+
+/** Request ids a client may send us and have echoed: bounded, no spaces or quotes. */
+const REQUEST_ID_LIMIT = 128;
+
+/**
+ * The query API as a Hono app: records, events (when a publisher is given), probes and the OpenAPI document,
+ * with request ids, structured access logs, one JSON error shape, 404 for unknown paths and 405 + Allow for
+ * wrong methods. Pure: no environment, no port; `app.request()` runs it in tests.
+ */
+export function createApp(deps: AppDeps) {
+  const { store, schema, config, logger, publisher } = deps;
+  const clock = deps.clock ?? systemClock;
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ limitLength: REQUEST_ID_LIMIT, generator: () => randomUUID() }));
+  app.use(requestLog({ logger, projectId: config.projectId, quietPaths: ['/healthz', '/readyz'] }));
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
+  app.route('/', healthRoutes({ store, readinessTimeoutMs: config.readinessTimeoutMs ?? 2000 }));
+  app.route('/v1/records', recordRoutes({ store, schema, limits: config, clock }));
+  if (publisher) {
+    app.route('/v1/events', eventRoutes({ publisher, schema: deps.eventSchema ?? schema, maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024 }));
+  }
+  app.route('/', openApiRoutes({ schema, config, eventsEnabled: publisher !== undefined, eventSchema: deps.eventSchema }));
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler(logger));
+  return app;
+}

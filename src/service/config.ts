@@ -1,0 +1,133 @@
+import { RecordSchema } from '../schema/record-schema';
+import type { AppConfig } from './app';
+
+/** Which store answers queries. */
+export enum StoreKind {
+  /** The view in BigQuery (Cloud Run). */
+  BIGQUERY = 'bigquery',
+  /** Embedded DuckDB (local mode and tests). */
+  DUCKDB = 'duckdb',
+}
+
+/** The whole service configuration, from environment variables only (see `parseConfig`). */
+export interface ServiceConfig extends AppConfig {
+  /** `PORT`, default 8080; 0 picks a free port (tests do). */
+  readonly port: number;
+  /** `STORE`: bigquery or duckdb. */
+  readonly store: StoreKind;
+  /** `PIPELINE_SCHEMA`: the exposed projection, as RecordSchema.toJson() wrote it. */
+  readonly schema: RecordSchema;
+  /** `GOOGLE_CLOUD_PROJECT`. */
+  readonly projectId?: string;
+  /** `BIGQUERY_DATASET` (required with STORE=bigquery). */
+  readonly datasetId?: string;
+  /** `BIGQUERY_VIEW` (required with STORE=bigquery). */
+  readonly viewId?: string;
+  /** `BIGQUERY_LOCATION`. */
+  readonly location?: string;
+  /** `MAX_BYTES_BILLED`, bytes per query (decimal string, may exceed 2^53). */
+  readonly maxBytesBilled: string;
+  /** `QUERY_TIMEOUT_MS`, default 10000. */
+  readonly queryTimeoutMs: number;
+  /** `EVENTS_TOPIC` (`projects/<p>/topics/<t>`): POST /v1/events publishes there; absent, the route is off in the cloud. */
+  readonly eventsTopic?: string;
+  /**
+   * `EVENTS_SCHEMA`: the topic's full record schema (RecordSchema.toJson()), which events must match when the view
+   * exposes fewer fields than the topic carries.
+   *
+   * @default - `schema`
+   */
+  readonly eventSchema?: RecordSchema;
+  /** `DUCKDB_PATH`, default `:memory:`. */
+  readonly duckdbPath: string;
+  /** `CACHE_TTL_SECONDS`: how long BigQuery answers are reused; unset keeps the store's default. */
+  readonly cacheTtlSeconds?: number;
+}
+
+/** A configuration the service cannot start with; the message names every variable at fault. */
+export class ConfigError extends Error {
+  public constructor(public readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Default bytes-billed cap per query: 10 GiB, a few cents at on-demand prices. */
+const DEFAULT_MAX_BYTES_BILLED = String(10 * 1024 ** 3);
+const TOPIC = /^projects\/[^/]+\/topics\/[^/]+$/;
+
+/** Reads and validates the service's environment variables; throws one ConfigError listing every problem. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): ServiceConfig {
+  const problems: string[] = [];
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number | undefined, min: number, max: number): number | undefined => {
+    const value = text(name);
+    if (value === undefined) return fallback;
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(n >= min && n <= max)) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const storeText = text('STORE');
+  const store = Object.values(StoreKind).find((k) => k === storeText);
+  if (!store) problems.push(`STORE must be one of ${Object.values(StoreKind).join(', ')}, got ${JSON.stringify(env.STORE ?? null)}`);
+
+  let schema: RecordSchema | undefined;
+  const schemaJson = text('PIPELINE_SCHEMA');
+  if (!schemaJson) problems.push('PIPELINE_SCHEMA is required: the exposed record schema as RecordSchema.toJson() writes it');
+  else {
+    try {
+      schema = RecordSchema.fromJson(schemaJson);
+    } catch (e) {
+      problems.push(`PIPELINE_SCHEMA is not a valid record schema: ${(e as Error).message}`);
+    }
+  }
+
+  let eventSchema: RecordSchema | undefined;
+  const eventSchemaJson = text('EVENTS_SCHEMA');
+  if (eventSchemaJson) {
+    try {
+      eventSchema = RecordSchema.fromJson(eventSchemaJson);
+    } catch (e) {
+      problems.push(`EVENTS_SCHEMA is not a valid record schema: ${(e as Error).message}`);
+    }
+  }
+
+  if (store === StoreKind.BIGQUERY) {
+    for (const name of ['GOOGLE_CLOUD_PROJECT', 'BIGQUERY_DATASET', 'BIGQUERY_VIEW']) {
+      if (!text(name)) problems.push(`${name} is required when STORE=bigquery`);
+    }
+  }
+  const maxBytesBilled = text('MAX_BYTES_BILLED') ?? DEFAULT_MAX_BYTES_BILLED;
+  if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`MAX_BYTES_BILLED must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
+  const eventsTopic = text('EVENTS_TOPIC');
+  if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
+
+  const config = {
+    port: integer('PORT', 8080, 0, 65535)!,
+    maxQueryWindowDays: integer('MAX_QUERY_WINDOW_DAYS', 31, 1, 366)!,
+    queryTimeoutMs: integer('QUERY_TIMEOUT_MS', 10_000, 100, 600_000)!,
+    cacheTtlSeconds: integer('CACHE_TTL_SECONDS', undefined, 0, 86_400),
+  };
+  if (problems.length > 0 || !store || !schema) throw new ConfigError(problems);
+  return {
+    ...config,
+    store,
+    schema,
+    pipelineName: text('PIPELINE_NAME') ?? schema.name,
+    projectId: text('GOOGLE_CLOUD_PROJECT'),
+    datasetId: text('BIGQUERY_DATASET'),
+    viewId: text('BIGQUERY_VIEW'),
+    location: text('BIGQUERY_LOCATION'),
+    maxBytesBilled,
+    eventsTopic,
+    eventSchema,
+    duckdbPath: text('DUCKDB_PATH') ?? ':memory:',
+  };
+}

@@ -1,0 +1,123 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { systemClock } from './clock';
+import { ConfigError, ServiceConfig, StoreKind, parseConfig } from './config';
+import { LocalPublisher } from './events/local-publisher';
+import type { Publisher } from './events/publisher';
+import { PubSubRestPublisher } from './events/pubsub-rest-publisher';
+import { Logger, createLogger } from './logger';
+import type { Store } from './store/store';
+
+/**
+ * The process entry point: the only file that reads the environment or opens a port. Everything else receives
+ * its configuration as arguments, so `createApp` stays pure and testable with `app.request()`.
+ */
+
+/** A started service. */
+export interface RunningService {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly store: Store;
+  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes the store. */
+  close(): Promise<void>;
+}
+
+/** Bounds of the HTTP server; Cloud Run allows 10 s between SIGTERM and SIGKILL. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const SHUTDOWN_GRACE_MS = 8_000;
+
+/** Opens the store the configuration names; each store's module is loaded only when chosen. */
+async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store: Store; publisher?: Publisher }> {
+  if (config.store === StoreKind.DUCKDB) {
+    const { DuckDbStore } = await import('./store/duckdb-store');
+    // Locally the service plays the topic, the subscription and the table too: the table holds every field of the
+    // topic's schema, and the API reads the exposed ones.
+    const tableSchema = config.eventSchema ?? config.schema;
+    const store = await DuckDbStore.create({ schema: tableSchema, path: config.duckdbPath, queryTimeoutMs: config.queryTimeoutMs });
+    return { store, publisher: new LocalPublisher({ sink: store, schema: tableSchema, clock: systemClock, logger }) };
+  }
+  const { createBigQueryStore } = await import('./store/bigquery-store');
+  const store = createBigQueryStore({
+    projectId: config.projectId!,
+    datasetId: config.datasetId!,
+    viewId: config.viewId!,
+    location: config.location,
+    schema: config.schema,
+    maxBytesBilled: config.maxBytesBilled,
+    queryTimeoutMs: config.queryTimeoutMs,
+    pipelineName: config.pipelineName,
+    ...(config.cacheTtlSeconds !== undefined ? { cache: { ttlMs: config.cacheTtlSeconds * 1000 } } : {}),
+  });
+  const publisher = config.eventsTopic ? new PubSubRestPublisher({ topic: config.eventsTopic, timeoutMs: config.queryTimeoutMs }) : undefined;
+  return { store, publisher };
+}
+
+/** Starts the service with a parsed configuration on `config.port` (0 picks a free port). */
+export async function startService(config: ServiceConfig, logger: Logger = createLogger()): Promise<RunningService> {
+  const { store, publisher } = await openStore(config, logger);
+  const app = createApp({ store, schema: config.schema, config, logger, clock: systemClock, publisher, eventSchema: config.eventSchema });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
+    // A taken port must stop the start with its reason, not crash later on an unhandled 'error' event.
+    s.once('error', (e) => {
+      void store.close();
+      reject(e);
+    });
+  });
+  const http = server as unknown as import('node:http').Server;
+  http.headersTimeout = HEADERS_TIMEOUT_MS;
+  http.requestTimeout = REQUEST_TIMEOUT_MS;
+  http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  const port = (http.address() as AddressInfo).port;
+  logger.info(`listening on port ${port}`, { store: config.store, pipeline: config.pipelineName, eventsEnabled: publisher !== undefined });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      const force = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      http.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      // Keep-alive connections with no request in flight would hold close() open: end them now.
+      http.closeIdleConnections();
+    }).then(() => store.close()));
+  return { url: `http://127.0.0.1:${port}`, port, store, close };
+}
+
+/** Reads the environment, starts the service and stops it gracefully on SIGTERM or SIGINT. */
+export async function main(env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunningService> {
+  const logger = createLogger();
+  let config: ServiceConfig;
+  try {
+    config = parseConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) logger.error(e.message, { problems: e.problems });
+    throw e;
+  }
+  const service = await startService(config, logger);
+  const stop = (signal: string) => {
+    logger.info(`${signal} received: finishing in-flight requests, then exiting`);
+    service.close().then(
+      () => process.exit(0),
+      (e) => {
+        logger.error(`shutdown failed: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return service;
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    if (!(e instanceof ConfigError)) process.stderr.write(`failed to start: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  });
+}

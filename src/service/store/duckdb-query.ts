@@ -1,0 +1,83 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import { timestampValue } from '@duckdb/node-api';
+import type { RecordSchema } from '../../schema/record-schema';
+import { quoteIdent } from './duckdb-ddl';
+import { toParameterValue } from './duckdb-values';
+import type { GetQuery, ListQuery } from './store';
+
+/** SQL text plus its named parameters; every request value travels as a parameter, never in the text. */
+export interface BoundQuery {
+  readonly sql: string;
+  readonly params: Record<string, DuckDBValue>;
+}
+
+/** Alias of the hidden tie-breaker column a list query selects to build the next cursor. */
+export const TIE_BREAKER_COLUMN = '__tie_breaker';
+
+/**
+ * The list query of the store contract: event-time window first, then de-duplication by key over the whole
+ * window (latest publish_time, then highest message_id), then clustering filters and the keyset cursor, newest
+ * first, `limit + 1` rows so the caller knows whether another page exists.
+ */
+export function buildListQuery(schema: RecordSchema, tableName: string, query: ListQuery): BoundQuery {
+  const eventTime = quoteIdent(schema.eventTimeField);
+  const tieBreaker = quoteIdent(schema.keyField ?? 'message_id');
+  const filterNames = Object.keys(query.filters);
+  const inner = unique([...query.fields, schema.eventTimeField, ...filterNames]).map(quoteIdent);
+  const params: Record<string, DuckDBValue> = {
+    from: timestampValue(query.fromMicros),
+    to: timestampValue(query.toMicros),
+    limit: query.limit + 1,
+  };
+  const conditions = filterNames.map((name, i) => {
+    params[`f${i}`] = toParameterValue(fieldOf(schema, name), query.filters[name], name);
+    return `${quoteIdent(name)} = $f${i}`;
+  });
+  if (query.cursor) {
+    params.cursor_t = timestampValue(BigInt(query.cursor.eventTimeMicros));
+    params.cursor_k = tieBreakerValue(schema, query.cursor.tieBreaker);
+    conditions.push(`(${eventTime} < $cursor_t OR (${eventTime} = $cursor_t AND ${TIE_BREAKER_COLUMN} < $cursor_k))`);
+  }
+  // Rank inside the window before filtering: a filter must never let an older version of a key win.
+  const ranked = schema.keyField
+    ? `, row_number() OVER (PARTITION BY ${tieBreaker} ORDER BY "publish_time" DESC, "message_id" DESC) AS __version`
+    : '';
+  const sql = [
+    `WITH windowed AS (SELECT ${inner.join(', ')}, ${tieBreaker} AS ${TIE_BREAKER_COLUMN}${ranked}`,
+    `FROM ${quoteIdent(tableName)} WHERE ${eventTime} >= $from AND ${eventTime} < $to)`,
+    `SELECT ${unique([...query.fields]).map(quoteIdent).join(', ')}, ${eventTime} AS __event_time, ${TIE_BREAKER_COLUMN}`,
+    `FROM windowed WHERE ${[schema.keyField ? '__version = 1' : 'TRUE', ...conditions].join(' AND ')}`,
+    `ORDER BY ${eventTime} DESC, ${TIE_BREAKER_COLUMN} DESC LIMIT $limit`,
+  ].join('\n');
+  return { sql, params };
+}
+
+/** The latest version (by publish_time, then message_id) of one key within the window. */
+export function buildGetQuery(schema: RecordSchema, tableName: string, query: GetQuery): BoundQuery {
+  if (!schema.keyField) throw new Error(`${schema.name} has no keyField: records cannot be looked up by key`);
+  const eventTime = quoteIdent(schema.eventTimeField);
+  const sql = [
+    `SELECT ${unique([...query.fields]).map(quoteIdent).join(', ')} FROM ${quoteIdent(tableName)}`,
+    `WHERE ${eventTime} >= $from AND ${eventTime} < $to AND ${quoteIdent(schema.keyField)} = $key`,
+    'ORDER BY "publish_time" DESC, "message_id" DESC LIMIT 1',
+  ].join('\n');
+  return {
+    sql,
+    params: { from: timestampValue(query.fromMicros), to: timestampValue(query.toMicros), key: tieBreakerValue(schema, query.key) },
+  };
+}
+
+function tieBreakerValue(schema: RecordSchema, value: string | number): DuckDBValue {
+  if (!schema.keyField) return String(value);
+  return toParameterValue(fieldOf(schema, schema.keyField), value, schema.keyField);
+}
+
+function fieldOf(schema: RecordSchema, name: string) {
+  const field = schema.field(name);
+  if (!field) throw new Error(`${name} is not a field of ${schema.name}`);
+  return field;
+}
+
+function unique(names: string[]): string[] {
+  return [...new Set(names)];
+}

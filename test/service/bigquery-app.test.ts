@@ -1,0 +1,105 @@
+import { validate } from '@readme/openapi-parser';
+import { flightEvents } from '../../examples/flights/flight-events';
+import { createApp } from '../../src/service/app';
+import { silentLogger } from '../../src/service/logger';
+import { BigQueryStoreOptions, createBigQueryStore } from '../../src/service/store/bigquery-store';
+import { DuckDbStore } from '../../src/service/store/duckdb-store';
+import type { Store } from '../../src/service/store/store';
+import { duckDbEngine } from './fake-bigquery/duckdb-engine';
+import { FakeBigQuery, startFakeBigQuery } from './fake-bigquery/server';
+import { flightData } from './store-contract-data';
+
+jest.mock('teeny-request', () => require('./fake-bigquery/teeny-request-shim'));
+// No credentials in tests: do not probe for a GCE metadata server.
+process.env.METADATA_SERVER_DETECTION = 'none';
+
+/** The whole API over the BigQuery store, the fake server running its SQL on DuckDB. */
+let duckdb: DuckDbStore;
+let fake: FakeBigQuery;
+beforeAll(async () => {
+  duckdb = await DuckDbStore.create({ schema: flightEvents });
+  await duckdb.insert(flightData());
+  fake = await startFakeBigQuery({ engine: duckDbEngine({ connection: duckdb.connection, tableName: duckdb.tableName, schema: flightEvents }) });
+});
+afterAll(async () => {
+  await fake.close();
+  await duckdb.close();
+});
+beforeEach(() => fake.reset());
+
+function app(overrides: Partial<BigQueryStoreOptions> = {}) {
+  const store: Store = createBigQueryStore({
+    projectId: 'test-project',
+    datasetId: 'analytics_api',
+    viewId: 'flight_events_view',
+    schema: flightEvents,
+    maxBytesBilled: 1_000_000_000,
+    queryTimeoutMs: 5000,
+    pipelineName: 'flights',
+    apiEndpoint: fake.url,
+    maxRetries: 0,
+    ...overrides,
+  });
+  return createApp({ store, schema: flightEvents, config: { pipelineName: 'flights', maxQueryWindowDays: 31 }, logger: silentLogger });
+}
+
+const WINDOW = 'from=2024-05-01T00:00:00Z&to=2024-05-31T00:00:00Z';
+
+describe('the API on the BigQuery store', () => {
+  test('lists, pages and looks up records through BigQuery queries', async () => {
+    const api = app({ cache: false });
+    const first = await api.request(`/v1/records?${WINDOW}&limit=3&airline=AF&fields=event_id,airline`);
+    expect(first.status).toBe(200);
+    const page = (await first.json()) as { records: Array<Record<string, unknown>>; nextCursor?: string };
+    expect(page.records).toHaveLength(3);
+    expect(page.records.every((r) => r.airline === 'AF' && Object.keys(r).sort().join() === 'airline,event_id,event_time')).toBe(true);
+    const second = (await (await api.request(`/v1/records?${WINDOW}&limit=3&airline=AF&fields=event_id,airline&cursor=${page.nextCursor}`)).json()) as typeof page;
+    expect(second.records.map((r) => r.event_id)).not.toContain(page.records[2].event_id);
+
+    const id = page.records[0].event_id as string;
+    const one = await api.request(`/v1/records/${id}?${WINDOW}`);
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ event_id: id, airline: 'AF' });
+    expect((await api.request(`/v1/records/nope?${WINDOW}`)).status).toBe(404);
+
+    expect(fake.queries.map((q) => q.labels?.route)).toEqual(['list-records', 'list-records', 'get-record', 'get-record']);
+    expect(fake.queries.every((q) => !q.query.includes('AF') && !q.query.includes(id))).toBe(true);
+  });
+
+  test('N identical concurrent HTTP requests cause one BigQuery query', async () => {
+    const api = app();
+    fake.enqueue({ kind: 'delay', ms: 100 });
+    const responses = await Promise.all(Array.from({ length: 20 }, () => api.request(`/v1/records?${WINDOW}&status=DELAYED`)));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(await Promise.all(responses.map((r) => r.text()))).size).toBe(1);
+    expect(fake.queries).toHaveLength(1);
+  });
+
+  test('BigQuery refusals become 503 with Retry-After, 400 and 504', async () => {
+    const api = app({ cache: false, queryTimeoutMs: 300 });
+    fake.enqueue({ kind: 'error', status: 403, reason: 'rateLimitExceeded' });
+    const limited = await api.request(`/v1/records?${WINDOW}`);
+    expect(limited.status).toBe(503);
+    expect(limited.headers.get('retry-after')).toBe('2');
+    expect(await limited.json()).toMatchObject({ error: { code: 'UNAVAILABLE' } });
+
+    fake.enqueue({ kind: 'error', status: 400, reason: 'bytesBilledLimitExceeded' });
+    const expensive = await api.request(`/v1/records?${WINDOW}`);
+    expect(expensive.status).toBe(400);
+    expect(await expensive.json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/narrow the window/) } });
+
+    fake.enqueue({ kind: 'pending', polls: 1_000_000 });
+    const slow = await api.request(`/v1/records?${WINDOW}`);
+    expect(slow.status).toBe(504);
+    expect(await slow.json()).toMatchObject({ error: { code: 'DEADLINE_EXCEEDED' } });
+  });
+
+  test('readiness follows BigQuery, and the OpenAPI document is valid', async () => {
+    const api = app();
+    expect((await api.request('/readyz')).status).toBe(200);
+    fake.enqueue({ kind: 'error', status: 503, reason: 'backendError' });
+    expect((await api.request('/readyz')).status).toBe(503);
+    const document = await (await api.request('/openapi.json')).json();
+    expect(await validate(document as never)).toMatchObject({ valid: true });
+  });
+});

@@ -1,0 +1,70 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flightEvents } from '../../examples/flights/flight-events';
+
+/** The cloud artifact: one file under 2 MB that starts without node_modules and answers /healthz. */
+describe('service bundle', () => {
+  const root = join(__dirname, '..', '..');
+  const outdir = mkdtempSync(join(tmpdir(), 'service-bundle-'));
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(root, 'scripts/build-service.mjs'), '--outdir', outdir], { cwd: root, stdio: 'pipe' });
+  }, 60_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test('is one file under 2 MB with its Dockerfile beside it', () => {
+    expect(statSync(join(outdir, 'server.js')).size).toBeLessThan(2 * 1024 * 1024);
+    const dockerfile = readFileSync(join(outdir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "server\.js"\]$/m);
+    expect(existsSync(join(outdir, 'node_modules'))).toBe(false);
+  });
+
+  test('starts with STORE=bigquery away from node_modules and answers /healthz', async () => {
+    const child = spawn(process.execPath, [join(outdir, 'server.js')], {
+      cwd: outdir,
+      env: {
+        PATH: process.env.PATH,
+        STORE: 'bigquery',
+        PORT: '0',
+        GOOGLE_CLOUD_PROJECT: 'bundle-test-project',
+        BIGQUERY_DATASET: 'analytics_api',
+        BIGQUERY_VIEW: 'records_view',
+        PIPELINE_SCHEMA: flightEvents.toJson(),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      const port = await new Promise<string>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening on port (\d+)/.exec(output);
+          if (match) resolve(match[1]);
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`bundle exited with ${code}:\n${output}`)));
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  test('stops with a message naming the variable when the configuration is invalid', () => {
+    let stdout = '';
+    try {
+      execFileSync(process.execPath, [join(outdir, 'server.js')], { cwd: outdir, env: { PATH: process.env.PATH, STORE: 'duckdb' }, stdio: 'pipe' });
+    } catch (e) {
+      stdout = String((e as { stdout: Buffer }).stdout);
+      expect((e as { status: number }).status).toBe(1);
+    }
+    expect(stdout).toMatch(/PIPELINE_SCHEMA is required/);
+  });
+});

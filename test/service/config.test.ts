@@ -1,0 +1,112 @@
+import { flightEvents } from '../../examples/flights/flight-events';
+import { ConfigError, StoreKind, parseConfig } from '../../src/service/config';
+
+const schemaJson = flightEvents.toJson();
+const bigquery = {
+  STORE: 'bigquery',
+  GOOGLE_CLOUD_PROJECT: 'my-project',
+  BIGQUERY_DATASET: 'flights_api',
+  BIGQUERY_VIEW: 'flight_events_view',
+  PIPELINE_SCHEMA: schemaJson,
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    parseConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).message).toMatch(/^invalid configuration:\n {2}- /);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  test('applies the documented defaults', () => {
+    const config = parseConfig(bigquery);
+    expect(config).toMatchObject({
+      port: 8080,
+      store: StoreKind.BIGQUERY,
+      projectId: 'my-project',
+      datasetId: 'flights_api',
+      viewId: 'flight_events_view',
+      pipelineName: 'FlightEvent',
+      maxQueryWindowDays: 31,
+      queryTimeoutMs: 10_000,
+      maxBytesBilled: '10737418240',
+      duckdbPath: ':memory:',
+    });
+    expect(config.eventsTopic).toBeUndefined();
+    expect(config.eventSchema).toBeUndefined();
+    expect(config.cacheTtlSeconds).toBeUndefined();
+    expect(config.schema.toJson()).toBe(schemaJson);
+  });
+
+  test('reads every variable', () => {
+    const config = parseConfig({
+      ...bigquery,
+      PORT: '9090',
+      BIGQUERY_LOCATION: 'EU',
+      PIPELINE_NAME: 'flights',
+      MAX_QUERY_WINDOW_DAYS: '7',
+      MAX_BYTES_BILLED: '99999999999999999',
+      QUERY_TIMEOUT_MS: '5000',
+      EVENTS_TOPIC: 'projects/my-project/topics/flight-events',
+      CACHE_TTL_SECONDS: '0',
+      EVENTS_SCHEMA: schemaJson,
+    });
+    expect(config.eventSchema?.toJson()).toBe(schemaJson);
+    expect(config).toMatchObject({
+      port: 9090,
+      location: 'EU',
+      pipelineName: 'flights',
+      maxQueryWindowDays: 7,
+      maxBytesBilled: '99999999999999999',
+      queryTimeoutMs: 5000,
+      eventsTopic: 'projects/my-project/topics/flight-events',
+      cacheTtlSeconds: 0,
+    });
+  });
+
+  test('DuckDB needs no Google variables', () => {
+    expect(parseConfig({ STORE: 'duckdb', PIPELINE_SCHEMA: schemaJson, DUCKDB_PATH: '/tmp/x.duckdb' })).toMatchObject({ store: StoreKind.DUCKDB, duckdbPath: '/tmp/x.duckdb' });
+  });
+
+  test('fails when STORE is missing or unknown', () => {
+    expect(problemsOf({ PIPELINE_SCHEMA: schemaJson })).toEqual(['STORE must be one of bigquery, duckdb, got null']);
+    expect(problemsOf({ PIPELINE_SCHEMA: schemaJson, STORE: 'postgres' })).toEqual(['STORE must be one of bigquery, duckdb, got "postgres"']);
+  });
+
+  test('fails when PIPELINE_SCHEMA is missing or invalid', () => {
+    expect(problemsOf({ STORE: 'duckdb' })).toEqual([expect.stringMatching(/^PIPELINE_SCHEMA is required/)]);
+    expect(problemsOf({ STORE: 'duckdb', PIPELINE_SCHEMA: '{' })).toEqual([expect.stringMatching(/^PIPELINE_SCHEMA is not a valid record schema: invalid RecordSchema JSON/)]);
+    expect(problemsOf({ STORE: 'duckdb', PIPELINE_SCHEMA: '{"version":1,"schema":{"name":"X","fields":[],"eventTimeField":"t"}}' })).toEqual([
+      expect.stringMatching(/^PIPELINE_SCHEMA is not a valid record schema: invalid RecordSchema "X"/),
+    ]);
+  });
+
+  test('fails when BigQuery variables are missing, naming each', () => {
+    expect(problemsOf({ STORE: 'bigquery', PIPELINE_SCHEMA: schemaJson, BIGQUERY_VIEW: ' ' })).toEqual([
+      'GOOGLE_CLOUD_PROJECT is required when STORE=bigquery',
+      'BIGQUERY_DATASET is required when STORE=bigquery',
+      'BIGQUERY_VIEW is required when STORE=bigquery',
+    ]);
+  });
+
+  test.each([
+    ['PORT', '65536', /^PORT must be an integer from 0 to 65535, got "65536"/],
+    ['PORT', 'http', /^PORT must be an integer/],
+    ['MAX_QUERY_WINDOW_DAYS', '400', /^MAX_QUERY_WINDOW_DAYS must be an integer from 1 to 366/],
+    ['QUERY_TIMEOUT_MS', '-1', /^QUERY_TIMEOUT_MS must be an integer/],
+    ['CACHE_TTL_SECONDS', '1.5', /^CACHE_TTL_SECONDS must be an integer/],
+    ['MAX_BYTES_BILLED', '0', /^MAX_BYTES_BILLED must be a positive number of bytes, got "0"/],
+    ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
+    ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
+  ])('fails when %s is %s', (name, value, message) => {
+    expect(problemsOf({ ...bigquery, [name]: value })).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('fails listing every problem at once', () => {
+    expect(problemsOf({ STORE: 'x', PORT: 'y' })).toHaveLength(3);
+  });
+});

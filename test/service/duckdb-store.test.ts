@@ -1,0 +1,105 @@
+import { Field, FieldMode, RecordSchema } from '../../src/schema';
+import { DuckDbStore } from '../../src/service/store/duckdb-store';
+import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
+import { describeStoreContract } from './store-contract';
+import { T0, flightEvents, published } from './store-contract-data';
+
+describeStoreContract('DuckDB', async (schema, events) => {
+  const store = await DuckDbStore.create({ schema });
+  await store.insert(events);
+  return store;
+});
+
+const required = { mode: FieldMode.REQUIRED };
+const tiny = new RecordSchema({
+  name: 'Tiny',
+  fields: [Field.string('id', required), Field.timestamp('event_time', required), Field.numeric('amount'), Field.json('doc')],
+  eventTimeField: 'event_time',
+  keyField: 'id',
+});
+const window = { fromMicros: T0, toMicros: T0 + 3_600_000_000n, limit: 10, fields: tiny.fieldNames, filters: {} };
+
+describe('DuckDbStore', () => {
+  test('dead-letters events whose NUMERIC or JSON the table cannot hold, and stores the rest', async () => {
+    const store = await DuckDbStore.create({ schema: tiny });
+    const result = await store.write([
+      published({ id: 'ok', event_time: T0, amount: '1.50', doc: '{"a":1}' }, 'm1', T0),
+      published({ id: 'bad-numeric', event_time: T0, amount: '1e5', doc: null }, 'm2', T0),
+      published({ id: 'bad-json', event_time: T0, amount: null, doc: '{not json' }, 'm3', T0),
+      published({ id: 'too-big', event_time: T0, amount: '1'.repeat(30), doc: null }, 'm4', T0),
+    ]);
+    expect(result.inserted).toBe(1);
+    expect(result.deadLetters).toEqual([
+      { messageId: 'm2', reason: expect.stringMatching(/^amount: "1e5" is not a NUMERIC/) },
+      { messageId: 'm3', reason: 'doc: is not valid JSON text' },
+      { messageId: 'm4', reason: expect.stringMatching(/^amount: .* is not a NUMERIC/) },
+    ]);
+    expect((await store.list(window)).records).toEqual([{ id: 'ok', event_time: '2024-05-01T00:00:00.000000Z', amount: '1.5', doc: { a: 1 } }]);
+    const dead = await store.connection.runAndReadAll(`SELECT message_id, reason, decode(data) AS data FROM ${store.deadLetterTableName} ORDER BY message_id`);
+    expect(dead.getRowObjectsJson().map((r) => r.message_id)).toEqual(['m2', 'm3', 'm4']);
+    expect(JSON.parse(String(dead.getRowObjectsJson()[1].data))).toMatchObject({ id: 'bad-json', doc: '{not json' });
+    await store.close();
+  });
+
+  test('concurrent writes never mix their staged rows', async () => {
+    const store = await DuckDbStore.create({ schema: tiny });
+    const batch = (prefix: string) =>
+      Array.from({ length: 300 }, (_, i) => published({ id: `${prefix}${i}`, event_time: T0 + BigInt(i), amount: '1', doc: null }, `${prefix}${i}`, T0));
+    await Promise.all([store.insert(batch('a')), store.insert(batch('b')), store.insert(batch('c'))]);
+    const count = await store.connection.runAndReadAll(`SELECT count(*)::INTEGER AS n, count(DISTINCT message_id)::INTEGER AS d FROM ${store.tableName}`);
+    expect(count.getRowObjectsJson()).toEqual([{ n: 900, d: 900 }]);
+    await store.close();
+  });
+
+  test('fails with StoreError TIMEOUT when a query runs past the limit, and keeps working', async () => {
+    const store = await DuckDbStore.create({ schema: tiny, queryTimeoutMs: 200 });
+    // Replace the table by an endless view: the list query cannot finish within 200 ms.
+    await store.connection.run(`DROP TABLE ${store.tableName}`);
+    await store.connection.run(
+      `CREATE VIEW ${store.tableName} AS SELECT 'k' || (i % 1000003)::VARCHAR AS id, TIMESTAMP '2024-05-01' + to_microseconds(i % 1000) AS event_time,
+       NULL::DECIMAL(38,9) AS amount, NULL::JSON AS doc, TIMESTAMP '2024-05-01' AS publish_time, i::VARCHAR AS message_id FROM range(5000000000) t(i)`,
+    );
+    const error = await store.list(window).catch((e) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error.kind).toBe(StoreErrorKind.TIMEOUT);
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+  });
+
+  test('fails with StoreError TIMEOUT when the request is cancelled', async () => {
+    const store = await DuckDbStore.create({ schema: tiny });
+    const error = await store.list(window, AbortSignal.abort()).catch((e) => e);
+    expect(error.kind).toBe(StoreErrorKind.TIMEOUT);
+    await store.close();
+  });
+
+  test('fails with StoreError UNAVAILABLE once closed', async () => {
+    const store = await DuckDbStore.create({ schema: tiny });
+    await store.close();
+    const calls: Array<() => Promise<unknown>> = [() => store.list(window), () => store.ping(), () => store.insert([])];
+    for (const call of calls) {
+      const error = await Promise.resolve().then(call).catch((e: StoreError) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).kind).toBe(StoreErrorKind.UNAVAILABLE);
+    }
+  });
+
+  test('fails with StoreError UNAVAILABLE when the database cannot be opened', async () => {
+    const error = await DuckDbStore.create({ schema: tiny, path: '/nonexistent-dir/x/y.duckdb' }).catch((e) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error.kind).toBe(StoreErrorKind.UNAVAILABLE);
+  });
+
+  test('keeps data in a database file across reopenings', async () => {
+    const path = `${require('node:os').tmpdir()}/duckdb-store-${process.pid}-${Date.now()}.duckdb`;
+    const first = await DuckDbStore.create({ schema: flightEvents, path });
+    await first.close();
+    const store = await DuckDbStore.create({ schema: tiny, path, tableName: 'tiny' });
+    await store.insert([published({ id: 'a', event_time: T0, amount: null, doc: null }, 'm', T0)]);
+    await store.close();
+    const reopened = await DuckDbStore.create({ schema: tiny, path, tableName: 'tiny' });
+    expect((await reopened.list(window)).records).toHaveLength(1);
+    await reopened.close();
+    require('node:fs').rmSync(path, { force: true });
+  });
+});
