@@ -78,6 +78,8 @@ export function ingestTopicOptionProblems(options: IngestTopicOptions): string[]
 export class IngestTopic extends Construct {
   /** The Avro schema messages are validated against. */
   public readonly pubsubSchema: PubsubSchema;
+  /** The record definition the topic's Avro schema was generated from. */
+  public readonly recordSchema: RecordSchema;
   /** The topic producers publish to. */
   public readonly topic: PubsubTopic;
   /** The topic undeliverable messages are forwarded to; it has no schema so any payload fits. */
@@ -90,6 +92,7 @@ export class IngestTopic extends Construct {
     const labels = pipelineLabels(props.name, props.labels);
     const retention = `${(props.messageRetentionDays ?? 7) * 86400}s`;
 
+    this.recordSchema = props.schema;
     this.pubsubSchema = new PubsubSchema(this, 'Schema', {
       name: physicalName(props.name, 'schema'),
       type: 'AVRO',

@@ -287,7 +287,8 @@ export class QueryApi extends Construct {
         role: 'roles/pubsub.publisher',
         member: this.serviceAccount.member,
       });
-      env.push({ name: 'EVENTS_TOPIC', value: props.ingest.topic.id });
+      // Events are validated against the whole record the topic takes, not the columns the view exposes.
+      env.push({ name: 'EVENTS_TOPIC', value: props.ingest.topic.id }, { name: 'EVENTS_SCHEMA', value: props.ingest.recordSchema.toJson() });
     }
 
     let region = props.region;

@@ -133,6 +133,12 @@ describe('QueryApi', () => {
     expect(resourcesOf(tf, 'google_cloud_run_v2_service_iam_member').map((g) => g.member).sort()).toEqual(['group:partners@example.com', 'user:ana@example.com']);
   });
 
+  it('sets no events variables while the events endpoint is off', () => {
+    const { tf } = synth((scope) => build(scope));
+    expect(envOf(tf)).not.toHaveProperty('EVENTS_TOPIC');
+    expect(envOf(tf)).not.toHaveProperty('EVENTS_SCHEMA');
+  });
+
   it('adds allUsers only when public access is allowed', () => {
     const { tf } = synth((scope) => build(scope, { allowPublicAccess: true, invokers: ['allUsers', 'allAuthenticatedUsers'] }));
     const members = resourcesOf(tf, 'google_cloud_run_v2_service_iam_member').map((g) => g.member);
@@ -144,6 +150,8 @@ describe('QueryApi', () => {
     const account = addressOf(tf, 'google_service_account', { account_id: 'orders-query' });
     const topic = addressOf(tf, 'google_pubsub_topic', { name: 'orders-events' });
     expect(envOf(tf).EVENTS_TOPIC).toBe(`\${${topic}.id}`);
+    // The API exposes a projection; events are checked against the whole record the topic takes.
+    expect(RecordSchema.fromJson(envOf(tf).EVENTS_SCHEMA).toAvro()).toEqual(orders.toAvro());
     const publishers = iamGrants(tf).filter((g) => g.role === 'roles/pubsub.publisher');
     expect(publishers).toHaveLength(1);
     expect(publishers[0].r).toEqual(expect.objectContaining({ topic: `\${${topic}.id}`, member: `\${${account}.member}` }));
