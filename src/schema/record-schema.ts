@@ -87,7 +87,7 @@ export class RecordSchema {
     try {
       parsed = JSON.parse(json);
     } catch (e) {
-      throw new Error(`invalid RecordSchema JSON: ${(e as Error).message}`);
+      throw new Error(`invalid RecordSchema JSON: ${(e as Error).message}`, { cause: e });
     }
     if (parsed?.version !== JSON_FORM_VERSION || typeof parsed.schema !== 'object') {
       throw new Error(`invalid RecordSchema JSON: expected { "version": ${JSON_FORM_VERSION}, "schema": {...} }, got version ${JSON.stringify(parsed?.version)}`);
@@ -161,6 +161,8 @@ export class RecordSchema {
   }
 
   /** The Avro record schema as an object (for `toAvroJson` and Avro libraries). */
+  // jsii has no type for an arbitrary JSON document but `any`.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   public toAvro(): any {
     return {
       type: 'record',

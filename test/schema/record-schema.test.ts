@@ -232,9 +232,7 @@ describe('Field factories', () => {
 
 describe('the Avro definition is valid Avro', () => {
   test('a real Avro implementation parses the example schema and validates a Pub/Sub JSON-encoded event', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const avro = require('avsc');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { flightEvents } = require('../../examples/flights/flight-events');
     const type = avro.Type.forSchema(flightEvents.toAvro(), { wrapUnions: true });
     const micros = 1_700_000_000_000_000;

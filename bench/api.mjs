@@ -1,0 +1,98 @@
+// API benchmark (loopback only, bounded): our full request path against a bare node:http handler answering the
+// same query from the same DuckDB store, then the bundled service's cold start and size.
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DURATION_S = Number(process.env.BENCH_API_SECONDS ?? 10);
+const CONNECTIONS = 32;
+
+function load(url) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION_S }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawn to first 200 on /healthz, in milliseconds. */
+async function coldStart(bundle) {
+  const port = await freePort();
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [bundle], {
+    // The cloud configuration: the BigQuery store connects lazily, so nothing leaves the machine before /healthz.
+    env: {
+      ...process.env, PORT: String(port), STORE: 'bigquery', GOOGLE_CLOUD_PROJECT: 'bench-project', BIGQUERY_DATASET: 'flights_api',
+      BIGQUERY_VIEW: 'flights', BIGQUERY_LOCATION: 'EU', PIPELINE_NAME: 'flights', PIPELINE_SCHEMA: schemaJson,
+    },
+    stdio: 'ignore',
+  });
+  try {
+    for (let i = 0; i < 2000; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+      if (ok) return Number(process.hrtime.bigint() - started) / 1e6;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    throw new Error('the bundled service did not answer /healthz within the bound');
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+const work = mkdtempSync(join(root, 'bench', '.api-'));
+let servers;
+let schemaJson;
+try {
+  const entry = join(work, 'api-servers.js');
+  await build({ entryPoints: [join(root, 'bench', 'api-servers.ts')], outfile: entry, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['@duckdb/node-api'], logLevel: 'error' });
+  servers = fork(entry, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const urls = await new Promise((resolve, reject) => {
+    servers.once('message', resolve);
+    servers.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+  });
+  console.log(`${urls.rows} rows in DuckDB; GET 100 records of the last 24 h; ${CONNECTIONS} connections, ${DURATION_S} s each, loopback`);
+  const results = {};
+  for (const name of ['bare', 'ours']) {
+    await load(urls[name].replace('limit=100', 'limit=1')); // warm-up: JIT, connection pools
+    results[name] = await load(urls[name]);
+    const r = results[name];
+    const failures = r.errors + r.timeouts + r.non2xx;
+    console.log(`${name === 'ours' ? 'query API (Hono, full path)' : 'bare node:http, same store'}`.padEnd(30),
+      `${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  failures ${failures}`);
+  }
+  const ratio = results.ours.requests.average / results.bare.requests.average;
+  console.log(`throughput ours / bare = ${(ratio * 100).toFixed(0)}% (target >= 80%) ${ratio >= 0.8 ? 'OK' : 'MISSED'}`);
+  console.log(`p99 at ${CONNECTIONS} connections = ${results.ours.latency.p99} ms (target < 50 ms) ${results.ours.latency.p99 < 50 ? 'OK' : 'MISSED'}`);
+} finally {
+  servers?.kill();
+}
+
+try {
+  const bundle = join(root, 'dist', 'service', 'server.js');
+  const { flightEvents } = await import(join(work, 'schema.cjs')).catch(async () => {
+    await build({ entryPoints: [join(root, 'examples', 'flights', 'flight-events.ts')], outfile: join(work, 'schema.cjs'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+    return import(join(work, 'schema.cjs'));
+  });
+  schemaJson = flightEvents.toJson();
+  await new Promise((resolve, reject) => spawn(process.execPath, [join(root, 'scripts', 'build-service.mjs')], { stdio: 'ignore' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error('build:service failed')))));
+  const runs = [];
+  for (let i = 0; i < 5; i++) runs.push(await coldStart(bundle));
+  const best = Math.min(...runs);
+  const size = statSync(bundle).size / 1024 / 1024;
+  console.log(`cold start (spawn to first 200 on /healthz), best of 5 = ${best.toFixed(0)} ms (target < 300 ms) ${best < 300 ? 'OK' : 'MISSED'}`);
+  console.log(`bundle dist/service/server.js = ${size.toFixed(2)} MB (target < 2 MB) ${size < 2 ? 'OK' : 'MISSED'}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
