@@ -73,11 +73,13 @@ describe('a consumer CDKTF project', () => {
     expect(subscriptions.filter((s) => s.bigquery_config)).toHaveLength(4);
   });
 
-  test('the installed package ships compiled code, the jsii manifest and the service bundle, not the sources', () => {
+  test('the installed package ships compiled code, the jsii manifest and the service bundle with its Dockerfile, not the sources', () => {
     const installed = join(dir, 'node_modules', 'cdktf-gcp-analytics-pipeline');
     expect(existsSync(join(installed, 'lib', 'index.js'))).toBe(true);
     expect(existsSync(join(installed, 'lib', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(installed, '.jsii'))).toBe(true);
+    expect(existsSync(join(installed, 'dist', 'service', 'server.js'))).toBe(true);
+    expect(existsSync(join(installed, 'dist', 'service', 'Dockerfile'))).toBe(true);
     expect(existsSync(join(installed, 'src'))).toBe(false);
     expect(existsSync(join(installed, 'test'))).toBe(false);
   });

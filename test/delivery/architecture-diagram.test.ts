@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { TerraformStack, Testing } from 'cdktf';
 import { flightEvents } from '../../examples/flights/flight-events';
 import { buildFlightsStack, PLACEHOLDER_IMAGE } from '../../examples/flights/main';
-import { ARCHITECTURE_FILE, architectureMarkdown, exampleStackJson, renderArchitecture } from '../../scripts/architecture-diagram';
+import { ARCHITECTURE_FILE, README_FILE, architectureMarkdown, exampleStackJson, readmeWithDiagram, renderArchitecture } from '../../scripts/architecture-diagram';
 import { AnalyticsPipeline, ServiceImage } from '../../src';
 import { Json } from '../constructs/helpers';
 
@@ -19,6 +19,13 @@ describe('architecture diagram', () => {
   it('is committed in docs/architecture.md exactly as the command renders it for the example', () => {
     // If this fails: run `npx tsx scripts/architecture-diagram.ts`, review the diff and commit docs/architecture.md.
     expect(fs.readFileSync(ARCHITECTURE_FILE, 'utf8')).toBe(architectureMarkdown(tf));
+  });
+
+  it('is embedded in the README exactly as the command renders it', () => {
+    // If this fails: run `npm run diagram`, review the diff and commit README.md.
+    const readme = fs.readFileSync(README_FILE, 'utf8');
+    expect(readme).toBe(readmeWithDiagram(readme, tf));
+    expect(readme).toContain(renderArchitecture(tf).trimEnd());
   });
 
   it('shows the path from producers through the topic and the subscription into the table, the view and the API', () => {
