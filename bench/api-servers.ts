@@ -11,7 +11,10 @@ import { systemClock } from '../src/service/clock';
 import { encodeCursor } from '../src/service/cursor';
 import { LocalPublisher } from '../src/service/events/local-publisher';
 import { createLogger } from '../src/service/logger';
+import { isoToMicros } from '../src/service/wire';
 import { DuckDbStore } from '../src/service/store/duckdb-store';
+import type { PageCursor, Store } from '../src/service/store/store';
+import { MemoryRow, MemoryStore } from './memory-store';
 
 const FLIGHTS = Number(process.env.BENCH_FLIGHTS ?? 25_000);
 const WINDOW_MS = 24 * 3600 * 1000;
@@ -25,28 +28,51 @@ async function main(): Promise<void> {
   for (let i = 0; i < events.length; i += 5000) await publisher.publish(events.slice(i, i + 5000));
 
   const exposed = flightEvents.project(flightApiFields);
-  const app = createApp({ store, schema: exposed, eventSchema: flightEvents, config: { pipelineName: 'flights', maxQueryWindowDays: 31 }, logger });
-  const ours = serve({ fetch: app.fetch, port: 0 });
-
   const fromMicros = BigInt(nowMillis - WINDOW_MS) * 1000n;
   const toMicros = BigInt(nowMillis) * 1000n;
-  const bare = createServer((_req, res) => {
-    store.list({ fromMicros, toMicros, limit: 100, fields: exposed.fieldNames, filters: {} }).then(
-      (page) => {
-        const body = JSON.stringify({ records: page.records, ...(page.nextCursor ? { nextCursor: encodeCursor(page.nextCursor) } : {}) });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-      },
-      () => res.writeHead(503).end(),
-    );
-  }).listen(0, '127.0.0.1');
-  await new Promise((resolve) => bare.once('listening', resolve));
+  const memory = new MemoryStore(await snapshot(store, exposed.fieldNames, nowMillis));
+
+  /** Our full request path and a bare node:http handler over the same store; their URLs. */
+  const frontEnds = async (backing: Store) => {
+    const app = createApp({ store: backing, schema: exposed, eventSchema: flightEvents, config: { pipelineName: 'flights', maxQueryWindowDays: 31 }, logger });
+    const ours = serve({ fetch: app.fetch, port: 0 });
+    const bare = createServer((_req, res) => {
+      backing.list({ fromMicros, toMicros, limit: 100, fields: exposed.fieldNames, filters: {} }).then(
+        (page) => {
+          const body = JSON.stringify({ records: page.records, ...(page.nextCursor ? { nextCursor: encodeCursor(page.nextCursor) } : {}) });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+        },
+        () => res.writeHead(503).end(),
+      );
+    }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => bare.once('listening', resolve));
+    await new Promise((resolve) => (ours.listening ? resolve(undefined) : ours.once('listening', resolve)));
+    return { ours: (ours.address() as AddressInfo).port, bare: (bare.address() as AddressInfo).port };
+  };
 
   const query = `from=${new Date(nowMillis - WINDOW_MS).toISOString()}&to=${new Date(nowMillis).toISOString()}&limit=100`;
+  const url = (port: number) => `http://127.0.0.1:${port}/v1/records?${query}`;
+  const duckdb = await frontEnds(store);
+  const inMemory = await frontEnds(memory);
   process.send!({
     rows: events.length,
-    ours: `http://127.0.0.1:${(ours.address() as AddressInfo).port}/v1/records?${query}`,
-    bare: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/v1/records?${query}`,
+    duckdb: { ours: url(duckdb.ours), bare: url(duckdb.bare) },
+    memory: { ours: url(inMemory.ours), bare: url(inMemory.bare) },
   });
+}
+
+/** Every record the API can serve (de-duplicated, newest first), read once through the DuckDB store. */
+async function snapshot(store: Store, fields: readonly string[], nowMillis: number): Promise<MemoryRow[]> {
+  const rows: MemoryRow[] = [];
+  let cursor: PageCursor | undefined;
+  do {
+    const page = await store.list({ fromMicros: BigInt(nowMillis - 30 * WINDOW_MS) * 1000n, toMicros: BigInt(nowMillis) * 1000n, limit: 1000, cursor, fields, filters: {} });
+    for (const record of page.records) {
+      rows.push({ eventTimeMicros: isoToMicros(String(record.event_time))!, key: String(record.event_id), record });
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return rows;
 }
 
 main().catch((e) => {
