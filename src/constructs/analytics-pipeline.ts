@@ -1,11 +1,13 @@
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { Construct } from 'constructs';
+import { PipelineMonitoring, PipelineMonitoringOptions, pipelineMonitoringOptionProblems } from '../monitoring/pipeline-monitoring';
 import { RecordSchema } from '../schema';
 import { AnalyticsTable, AnalyticsTableOptions, analyticsTableOptionProblems } from './analytics-table';
 import { BigQuerySubscription, BigQuerySubscriptionOptions, bigQuerySubscriptionOptionProblems } from './bigquery-subscription';
 import { IngestTopic, IngestTopicOptions, ingestTopicOptionProblems } from './ingest-topic';
-import { PipelineMonitoring, PipelineMonitoringOptions, pipelineMonitoringOptionProblems } from '../monitoring/pipeline-monitoring';
+import { claimPhysicalNames, physicalNameConflicts } from './name-claims';
+import { ownedPhysicalNames } from './physical-names';
 import { PIPELINE_APIS, ProjectApis } from './project-apis';
 import { QueryApi, QueryApiOptions, queryApiOptionProblems } from './query-api';
 import { ServiceImage } from './service-image';
@@ -121,8 +123,12 @@ export class AnalyticsPipeline extends Construct {
 
   public constructor(scope: Construct, id: string, props: AnalyticsPipelineProps) {
     super(scope, id);
+    const nameIssues = nameProblems(props.name);
+    // Two pipelines of one stack must never derive the same topic, dataset, account or service.
+    const physicalNames = nameIssues.length === 0 ? ownedPhysicalNames(props.name, props.existingDatasetId) : [];
     throwIfProblems('AnalyticsPipeline', this, [
-      ...nameProblems(props.name),
+      ...nameIssues,
+      ...physicalNameConflicts(this, physicalNames),
       ...labelProblems(props.labels),
       ...nested('ingest', ingestTopicOptionProblems(props.ingest ?? {})),
       ...analyticsTableOptionProblems(props.table ?? {}, props.schema, props.existingDatasetId, 'table.'),
@@ -130,6 +136,7 @@ export class AnalyticsPipeline extends Construct {
       ...nested('api', queryApiOptionProblems(props.api ?? {})),
       ...nested('monitoring', pipelineMonitoringOptionProblems(props.monitoring ?? {})),
     ]);
+    claimPhysicalNames(this, physicalNames);
 
     this.name = props.name;
     this.labels = pipelineLabels(props.name, props.labels);

@@ -4,7 +4,8 @@ import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
-import { bigQueryId, checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+import { bigQueryId } from './physical-names';
+import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
 
 /** How finely the table is partitioned on the event time. */
 export enum PartitionGranularity {
@@ -65,7 +66,8 @@ export interface AnalyticsTableOptions {
   readonly deletionProtection?: boolean;
 
   /**
-   * Top-level record fields the view exposes to the API. The event-time field is always exposed.
+   * Top-level record fields the view exposes to the API. The event-time and key fields are always exposed: query
+   * windows, lookups and de-duplication need them.
    *
    * @default - every record field
    */

@@ -153,6 +153,9 @@ export class BigQuerySubscription extends Construct {
     const ackDeadlineSeconds = props.ackDeadlineSeconds ?? 60;
     // An empty ttl means the subscription never expires, even when idle.
     const expirationPolicy = { ttl: '' };
+    // Pub/Sub's longest retention (31 days, not the default 7): while BigQuery refuses writes (a revoked grant, a
+    // dropped table), undelivered messages wait for the fix instead of expiring.
+    const messageRetentionDuration = `${31 * 24 * 3600}s`;
 
     this.subscription = new PubsubSubscription(this, 'Subscription', {
       name: physicalName(props.name, 'subscription'),
@@ -160,6 +163,7 @@ export class BigQuerySubscription extends Construct {
       labels,
       ackDeadlineSeconds,
       expirationPolicy,
+      messageRetentionDuration,
       retryPolicy,
       bigqueryConfig: {
         table: table.tableReference,
@@ -187,6 +191,7 @@ export class BigQuerySubscription extends Construct {
       labels,
       ackDeadlineSeconds,
       expirationPolicy,
+      messageRetentionDuration,
       retryPolicy,
       bigqueryConfig: {
         table: table.deadLetterTableReference,

@@ -17,3 +17,34 @@ export const NAME_SUFFIXES = {
 export function physicalName(name: string, kind: keyof typeof NAME_SUFFIXES): string {
   return `${name}${NAME_SUFFIXES[kind]}`;
 }
+
+/**
+ * Endings a pipeline name may not have, because another pipeline's derived names end with them: `orders-api`
+ * would own the dataset `orders_api`, which is the view dataset of `orders`; `orders-dead-letters` would own the
+ * subscription `orders-dead-letters-to-bigquery` of `orders`.
+ */
+export const RESERVED_NAME_ENDINGS = ['-api', '-dead-letters'];
+
+/** BigQuery ids take `_` where pipeline names have `-`. */
+export function bigQueryId(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+/** Every physical name a pipeline owns, prefixed by its namespace, e.g. `topic:orders-events`. */
+export function ownedPhysicalNames(name: string, datasetId: string = bigQueryId(name)): string[] {
+  const base = bigQueryId(name);
+  return [
+    `schema:${physicalName(name, 'schema')}`,
+    `topic:${physicalName(name, 'topic')}`,
+    `topic:${physicalName(name, 'deadLetterTopic')}`,
+    `subscription:${physicalName(name, 'subscription')}`,
+    `subscription:${physicalName(name, 'deadLetterSubscription')}`,
+    `service-account:${physicalName(name, 'writerAccount')}`,
+    `service-account:${physicalName(name, 'apiAccount')}`,
+    `cloud-run:${physicalName(name, 'service')}`,
+    `dataset:${base}_api`,
+    `table:${datasetId}.${base}`,
+    `table:${datasetId}.${base}_dead_letters`,
+    ...(datasetId === base ? [`dataset:${base}`] : []),
+  ];
+}

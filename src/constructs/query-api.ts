@@ -94,7 +94,8 @@ export interface QueryApiOptions {
   readonly cpu?: number;
 
   /**
-   * Memory per instance, in MiB. Between 512 and 32768.
+   * Memory per instance, in MiB. Between 512 and 32768; Cloud Run needs at least 2 vCPUs above 4 GiB, 4 above 8 GiB,
+   * 6 above 16 GiB and 8 above 24 GiB.
    *
    * @default 512
    */
@@ -177,6 +178,8 @@ export interface QueryApiProps extends QueryApiOptions {
 const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
 const MEMBER = /^(allUsers|allAuthenticatedUsers|(user|serviceAccount|group|domain|principal|principalSet):.+)$/;
 const CPUS = [1, 2, 4, 6, 8];
+/** Cloud Run's memory limits per vCPU count: above the MiB on the left, at least the vCPUs on the right. */
+const CPUS_FOR_MEMORY: Array<[number, number]> = [[24576, 8], [16384, 6], [8192, 4], [4096, 2]];
 /** The fields a deploy tool changes on a Cloud Run v2 service (as mature modules ignore them for unmanaged revisions). */
 export const REVISION_FIELDS = ['client', 'client_version', 'template[0].containers[0].image', 'template[0].revision'] as const;
 const MIN_BYTES_BILLED = 10 * 1024 * 1024;
@@ -194,6 +197,14 @@ export function queryApiOptionProblems(options: QueryApiOptions): string[] {
   checkIntegerRange(problems, 'requestTimeoutSeconds', options.requestTimeoutSeconds, 1, 3600);
   if (options.cpu !== undefined && !Token.isUnresolved(options.cpu) && !CPUS.includes(options.cpu)) {
     problems.push(`cpu must be one of ${CPUS.join(', ')}, got ${options.cpu}`);
+  }
+  const memoryMiB = options.memoryMiB ?? 512;
+  const cpu = options.cpu ?? 1;
+  if (!Token.isUnresolved(memoryMiB) && !Token.isUnresolved(cpu) && CPUS.includes(cpu)) {
+    const needed = CPUS_FOR_MEMORY.find(([aboveMiB]) => memoryMiB > aboveMiB)?.[1];
+    if (needed !== undefined && cpu < needed) {
+      problems.push(`cpu must be at least ${needed} for memoryMiB ${memoryMiB} (Cloud Run's limit per vCPU), got ${cpu}`);
+    }
   }
   if (options.ingress !== undefined && !Object.values(ApiIngress).includes(options.ingress)) {
     problems.push(`ingress must be one of ${Object.values(ApiIngress).join(', ')}, got ${JSON.stringify(options.ingress)}`);

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { RESERVED_NAME_ENDINGS } from './physical-names';
 
 /** Lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen. */
 export const PIPELINE_NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
@@ -25,6 +26,11 @@ export function nameProblems(name: string, prop = 'name'): string[] {
   }
   // Pub/Sub refuses topic and subscription names that start with "goog".
   if (name.startsWith('goog')) return [`${prop} must not start with "goog" (Pub/Sub reserves it), got ${JSON.stringify(name)}`];
+  const ending = RESERVED_NAME_ENDINGS.find((e) => name.endsWith(e));
+  if (ending) {
+    const other = name.slice(0, -ending.length);
+    return [`${prop} must not end with "${ending}": its resources would collide with those of a pipeline named "${other}", got ${JSON.stringify(name)}`];
+  }
   return [];
 }
 
@@ -69,7 +75,3 @@ export function pipelineLabels(name: string, labels?: { [key: string]: string })
   return { ...(labels ?? {}), pipeline: name };
 }
 
-/** A pipeline name as a BigQuery id: BigQuery ids take `_`, not `-`. */
-export function bigQueryId(name: string): string {
-  return name.replace(/-/g, '_');
-}

@@ -249,7 +249,10 @@ export class FleetMetrics {
   }
 
   private subscriptionClauses(): string[] {
-    return [...this.projectClauses(), this.nameClause('subscription_id', NAME_SUFFIXES.subscription)];
+    // A pattern such as `orders-.*` would also match `orders-x-dead-letters-to-bigquery`: keep the source
+    // subscriptions only (pipeline names never end in -dead-letters, so no pipeline's source is excluded).
+    const deadLetters = `resource.label.subscription_id=monitoring.regex.full_match(".*${NAME_SUFFIXES.deadLetterSubscription}")`;
+    return [...this.projectClauses(), this.nameClause('subscription_id', NAME_SUFFIXES.subscription), `NOT ${deadLetters}`];
   }
 
   private serviceClauses(): string[] {

@@ -141,14 +141,15 @@ export class RecordSchema {
 
   /**
    * A schema holding only the named top-level fields (in this schema's order): what a view exposes. The event
-   * time field is always kept; the key and clustering fields are kept when listed.
+   * time and key fields are always kept (windows, lookups and de-duplication need them); clustering fields are
+   * kept when listed.
    */
   public project(fieldNames: string[]): RecordSchema {
     const unknown = fieldNames.filter((n) => !this.field(n));
     if (unknown.length > 0) {
       throw new Error(`cannot expose ${unknown.join(', ')}: not fields of ${this.name} (fields: ${this.fieldNames.join(', ')})`);
     }
-    const keep = new Set([...fieldNames, this.eventTimeField]);
+    const keep = new Set([...fieldNames, this.eventTimeField, ...(this.keyField ? [this.keyField] : [])]);
     return new RecordSchema({
       name: this.name,
       namespace: this.namespace,

@@ -124,6 +124,7 @@ describe('AnalyticsPipeline', () => {
     const members = iamGrants(tf).map((g) => g.member);
     expect(members).not.toContain('allUsers');
     expect(members).not.toContain('allAuthenticatedUsers');
+    expect(members).not.toContain('allAuthenticatedUsers');
     for (const grant of iamGrants(tf)) {
       expect(grant.role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
       expect(grant.role).not.toMatch(/admin/i);
@@ -238,6 +239,29 @@ describe('AnalyticsPipeline', () => {
 
   it('fails when name starts with goog', () => {
     expect(() => synth((scope) => build(scope, { name: 'google-events' }))).toThrow(/name must not start with "goog" \(Pub\/Sub reserves it\)/);
+  });
+
+  it.each([
+    ['orders-api', 'orders'],
+    ['orders-dead-letters', 'orders'],
+  ])('fails when name is %j, which would collide with a pipeline named %j', (name, other) => {
+    expect(() => synth((scope) => build(scope, { name }))).toThrow(
+      new RegExp(`name must not end with "-[a-z-]+": its resources would collide with those of a pipeline named "${other}"`),
+    );
+  });
+
+  it('fails when two pipelines of one stack derive the same physical names', () => {
+    expect(() => synth((scope) => {
+      build(scope, { name: 'orders' }, 'Orders');
+      build(scope, { name: 'orders' }, 'OrdersAgain');
+    })).toThrow(/invalid AnalyticsPipeline props at .*OrdersAgain:\n  - name derives schema:orders-schema, which .*\/Orders already owns in this stack/);
+  });
+
+  it('fails when two pipelines would write the same tables of a shared dataset', () => {
+    expect(() => synth((scope) => {
+      build(scope, { name: 'orders', existingDatasetId: 'warehouse' }, 'Orders');
+      build(scope, { name: 'orders', existingDatasetId: 'warehouse' }, 'Copy');
+    })).toThrow(/name derives table:warehouse\.orders, which .*\/Orders already owns/);
   });
 
   it('fails when a label key is invalid', () => {

@@ -75,6 +75,16 @@ describe('AnalyticsTable', () => {
     expect(table.exposedSchema.keyField).toBe('order_id');
   });
 
+  it('always exposes the event time and the key, which windows, lookups and de-duplication need', () => {
+    let table!: AnalyticsTable;
+    const { tf } = synth((scope) => {
+      table = new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders, exposedFields: ['country'] });
+    });
+    const view = resourcesOf(tf, 'google_bigquery_table').find((t) => t.view);
+    expect(view.view.query).toMatch(/^SELECT `order_id`, `ordered_at`, `country`, `publish_time`, `message_id` FROM /);
+    expect(table.exposedSchema.keyField).toBe('order_id');
+  });
+
   it('exposes every record field by default and never the subscription metadata beyond publish_time and message_id', () => {
     const { tf } = synth((scope) => new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders }));
     const view = resourcesOf(tf, 'google_bigquery_table').find((t) => t.view);

@@ -40,6 +40,7 @@ describe('BigQuerySubscription', () => {
       dead_letter_policy: { dead_letter_topic: `\${${deadLetterTopic}.id}`, max_delivery_attempts: 5 },
       retry_policy: { minimum_backoff: '10s', maximum_backoff: '600s' },
       expiration_policy: { ttl: '' },
+      message_retention_duration: '2678400s',
     });
     const subscription = resourcesOf(tf, 'google_pubsub_subscription').find((s) => s.name === 'orders-to-bigquery');
     expect(subscription.bigquery_config.use_table_schema).toBeUndefined();
@@ -58,6 +59,7 @@ describe('BigQuerySubscription', () => {
         write_metadata: true,
       }),
       expiration_policy: { ttl: '' },
+      message_retention_duration: '2678400s',
     });
   });
 

@@ -121,7 +121,9 @@ describe('QueryApi', () => {
   it('is private by default: no invoker grant at all', () => {
     const { tf } = synth((scope) => build(scope));
     expect(resourcesOf(tf, 'google_cloud_run_v2_service_iam_member')).toEqual([]);
-    expect(iamGrants(tf).map((g) => g.member)).not.toEqual(expect.arrayContaining(['allUsers']));
+    const members = iamGrants(tf).map((g) => g.member);
+    expect(members).not.toContain('allUsers');
+    expect(members).not.toContain('allAuthenticatedUsers');
   });
 
   it('grants run.invoker to each invoker on this service', () => {
@@ -166,9 +168,9 @@ describe('QueryApi', () => {
     expect(warnings).toEqual([expect.stringMatching(/uses the :latest tag/)]);
   });
 
-  it('fails when allUsers is an invoker without allowPublicAccess', () => {
-    expect(() => synth((scope) => build(scope, { invokers: ['allUsers'] })))
-      .toThrow(/invalid QueryApi props at .*Api:\n {2}- invokers must not hold allUsers unless allowPublicAccess is true/);
+  it.each(['allUsers', 'allAuthenticatedUsers'])('fails when %s is an invoker without allowPublicAccess', (member) => {
+    expect(() => synth((scope) => build(scope, { invokers: [member] })))
+      .toThrow(new RegExp(`invalid QueryApi props at .*Api:\\n {2}- invokers must not hold ${member} unless allowPublicAccess is true`));
   });
 
   it('fails when allAuthenticatedUsers is an invoker without allowPublicAccess', () => {
@@ -197,12 +199,20 @@ describe('QueryApi', () => {
     ['maxConcurrentRequests', { maxConcurrentRequests: 1001 }, /maxConcurrentRequests must be an integer between 1 and 1000, got 1001/],
     ['requestTimeoutSeconds', { requestTimeoutSeconds: 3601 }, /requestTimeoutSeconds must be an integer between 1 and 3600, got 3601/],
     ['cpu', { cpu: 3 }, /cpu must be one of 1, 2, 4, 6, 8, got 3/],
+    ['cpu', { memoryMiB: 8192 }, /cpu must be at least 2 for memoryMiB 8192 \(Cloud Run's limit per vCPU\), got 1/],
+    ['cpu', { cpu: 4, memoryMiB: 32768 }, /cpu must be at least 8 for memoryMiB 32768 .*got 4/],
     ['ingress', { ingress: 'PUBLIC' as ApiIngress }, /ingress must be one of INGRESS_TRAFFIC_ALL, .*got "PUBLIC"/],
     ['minInstances', { minInstances: 5, maxInstances: 2 }, /minInstances must not exceed maxInstances, got 5 > 2/],
     ['queryTimeoutMs', { queryTimeoutMs: 30000, requestTimeoutSeconds: 30 }, /queryTimeoutMs must be below requestTimeoutSeconds \* 1000 so a slow query fails cleanly, got 30000 >= 30000/],
   ])('fails when %s is invalid (%j)', (_prop, options, message) => {
     expect(() => synth((scope) => build(scope, options as QueryApiOptions))).toThrow(message);
   });
+  it('accepts the largest memory each vCPU count allows', () => {
+    for (const [cpu, memoryMiB] of [[1, 4096], [2, 8192], [4, 16384], [6, 24576], [8, 32768]]) {
+      expect(() => synth((scope) => build(scope, { cpu, memoryMiB }))).not.toThrow();
+    }
+  });
+
   it('owns the revisions by default: no lifecycle rule', () => {
     const { tf } = synth((scope) => build(scope));
     expect(resourcesOf(tf, 'google_cloud_run_v2_service')[0].lifecycle).toBeUndefined();

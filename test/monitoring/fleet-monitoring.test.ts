@@ -109,6 +109,14 @@ describe('FleetMonitoring selection', () => {
     expect(dashboard.mosaicLayout.tiles.filter((t: Json) => t.widget.timeSeriesTable)).toHaveLength(0);
   });
 
+  it('keeps dead-letter subscriptions out of the source-subscription signals a pattern selects', () => {
+    const { tf } = fleet({ pipelineNames: undefined, pipelineNamePattern: 'orders-.*' });
+    const backlog = resourcesOf(tf, 'google_monitoring_alert_policy').find((p) => p.user_labels.signal === 'backlog-age');
+    const filter: string = backlog.conditions[0].condition_threshold.filter;
+    expect(filter).toContain('resource.label.subscription_id=monitoring.regex.full_match("(orders-.*)-to-bigquery")');
+    expect(filter).toContain('NOT resource.label.subscription_id=monitoring.regex.full_match(".*-dead-letters-to-bigquery")');
+  });
+
   it('leaves out the SLO table without a host project, since SLO names need one', () => {
     const [dashboard] = dashboardsOf(fleet({ hostProjectId: undefined }).tf);
     expect(dashboard.mosaicLayout.tiles.filter((t: Json) => t.widget.timeSeriesTable)).toHaveLength(0);

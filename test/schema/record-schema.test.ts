@@ -149,11 +149,15 @@ describe('the runtime JSON form', () => {
 });
 
 describe('projection', () => {
-  test('keeps the listed fields in schema order plus the event time', () => {
+  test('keeps the listed fields in schema order plus the event time and the key', () => {
     const projected = schemaWith({ clusteringFields: ['kind'] }).project(['kind']);
-    expect(projected.fieldNames).toEqual(['event_time', 'kind']);
-    expect(projected.keyField).toBeUndefined();
+    expect(projected.fieldNames).toEqual(['id', 'event_time', 'kind']);
+    expect(projected.keyField).toBe('id');
     expect(projected.clusteringFields).toEqual(['kind']);
+  });
+
+  test('drops clustering fields that are not listed', () => {
+    expect(schemaWith({ clusteringFields: ['kind'] }).project(['id']).clusteringFields).toEqual([]);
   });
 
   test('fails when a listed field does not exist', () => {
