@@ -254,7 +254,7 @@ describe('AnalyticsPipeline', () => {
     expect(() => synth((scope) => {
       build(scope, { name: 'orders' }, 'Orders');
       build(scope, { name: 'orders' }, 'OrdersAgain');
-    })).toThrow(/invalid AnalyticsPipeline props at .*OrdersAgain:\n  - name derives schema:orders-schema, which .*\/Orders already owns in this stack/);
+    })).toThrow(/invalid AnalyticsPipeline props at .*OrdersAgain:\n {2}- name derives schema:orders-schema, which .*\/Orders already owns in this stack/);
   });
 
   it('fails when two pipelines would write the same tables of a shared dataset', () => {
