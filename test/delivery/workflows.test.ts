@@ -134,6 +134,22 @@ describe('GitHub Actions workflows', () => {
     expect(deploy.concurrency['cancel-in-progress']).toBe(false);
   });
 
+  it('let only the protected production job act as the deployer; branches and pull requests plan as the planner', () => {
+    const deploy = workflow('deploy.yml');
+    const accountsOf = (job: Json) => (job.steps as Json[]).filter((s) => s.with?.service_account).map((s) => s.with.service_account);
+    expect(accountsOf(deploy.jobs.image)).toEqual(['${{ vars.PLAN_SERVICE_ACCOUNT }}']);
+    expect(accountsOf(deploy.jobs.plan)).toEqual(['${{ vars.PLAN_SERVICE_ACCOUNT }}']);
+    expect(new Set(accountsOf(deploy.jobs.apply))).toEqual(new Set(['${{ vars.DEPLOY_SERVICE_ACCOUNT }}']));
+    expect(deploy.jobs.apply.environment.name).toBe('production');
+    // The deployer's Workload Identity binding is what enforces it: only tokens of production jobs qualify.
+    const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'deploy.md'), 'utf8');
+    const lines = docs.split('\n');
+    const deployerBindings = lines.flatMap((l, i) => (l.includes('add-iam-policy-binding "$DEPLOYER"') && lines[i + 1]?.includes('principalSet') ? [lines[i + 1]] : []));
+    expect(deployerBindings).toHaveLength(2); // workloadIdentityUser and serviceAccountOpenIdTokenCreator
+    for (const binding of deployerBindings) expect(binding).toMatch(/attribute\.environment\/production"$/);
+    expect(docs).toContain('attribute.environment=assertion.environment');
+  });
+
   it('never interpolate step outputs straight into a shell script', () => {
     for (const file of files) {
       for (const step of stepsOf(workflow(file)).filter((s) => s.run)) expect(step.run).not.toMatch(/\$\{\{\s*(steps|needs|github\.event)\./);
