@@ -57,6 +57,9 @@ try {
   writeFileSync(barrelEntry, barrelSource);
   await compile(barrelEntry, barrel);
 
+  const fleet = join(work, 'fleet.js');
+  await compile(join(root, 'bench', 'fleet-entry.ts'), fleet);
+
   const outdir = join(work, 'out');
   const results = {
     example: measure(example, outdir),
@@ -72,6 +75,13 @@ try {
   const vsBarrel = results.handwrittenBarrel.ms / results.example.ms;
   console.log(`example / hand-written deep   = ${vsDeep.toFixed(2)}x (target <= 1.5x) ${vsDeep <= 1.5 ? 'OK' : 'MISSED'}`);
   console.log(`barrel / example              = ${vsBarrel.toFixed(2)}x (target >= 5x) ${vsBarrel >= 5 ? 'OK' : 'MISSED'}`);
+
+  // The fleet: 50 pipelines, each with its monitoring, and the fleet view, in one stack and one process.
+  const fleetRun = measure(fleet, outdir);
+  const resources = Object.values(JSON.parse(readFileSync(join(outdir, 'stacks', 'fleet', 'cdk.tf.json'), 'utf8')).resource)
+    .reduce((n, byName) => n + Object.keys(byName).length, 0);
+  console.log(row('50 pipelines + FleetMonitoring', fleetRun), `${resources} resources`);
+  console.log(`fleet synth = ${(fleetRun.ms / 1000).toFixed(1)} s (budget 20 s) ${fleetRun.ms <= 20_000 ? 'OK' : 'MISSED'}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

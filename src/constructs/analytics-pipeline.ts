@@ -163,7 +163,8 @@ export class AnalyticsPipeline extends Construct {
       ingest: this.ingest,
     });
     if (props.enableApis ?? true) {
-      this.apis = new ProjectApis(this, 'Apis', { services: [...PIPELINE_APIS, ...(this.api.imageConfig.requiredApis ?? [])] });
+      // One set per stack: pipelines side by side share the project's APIs instead of each declaring them.
+      this.apis = ProjectApis.ofStack(this, [...PIPELINE_APIS, ...(this.api.imageConfig.requiredApis ?? [])]);
       this.apis.addDependents(this);
     }
     if (props.enableMonitoring ?? true) {

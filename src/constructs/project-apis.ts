@@ -1,5 +1,5 @@
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
-import { Aspects, TerraformResource, dependable } from 'cdktf';
+import { Aspects, TerraformResource, TerraformStack, dependable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 
 /** Props of `ProjectApis`. */
@@ -46,6 +46,9 @@ const APIS_BY_TYPE: Array<[RegExp, string[]]> = [
   [/^docker_image$/, []],
 ];
 
+/** Construct id of the stack-wide `ProjectApis` that `ProjectApis.ofStack` returns. */
+const STACK_APIS_ID = 'ProjectApis';
+
 /**
  * Enables Google APIs in a project (`google_project_service`), never disabling them on destroy: other workloads of
  * the project may use them. `addDependents` makes resources wait for the APIs they need.
@@ -55,12 +58,33 @@ export class ProjectApis extends Construct {
   public readonly services: { [api: string]: ProjectService } = {};
   private readonly wired = new WeakSet<IConstruct>();
 
+  /**
+   * The stack's one `ProjectApis` for the provider's project (id `ProjectApis` under the stack), created on first
+   * use, with `services` enabled: pipelines of one stack share it instead of each declaring the same APIs.
+   */
+  public static ofStack(scope: IConstruct, services: string[]): ProjectApis {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(STACK_APIS_ID);
+    const apis = existing instanceof ProjectApis ? existing : new ProjectApis(stack, STACK_APIS_ID, { services: [] });
+    apis.enable(services);
+    return apis;
+  }
+
+  private readonly project?: string;
+
   public constructor(scope: Construct, id: string, props: ProjectApisProps) {
     super(scope, id);
-    for (const api of [...new Set(props.services)]) {
+    this.project = props.project;
+    this.enable(props.services);
+  }
+
+  /** Enables more APIs; an API already enabled here is not declared twice. */
+  public enable(services: string[]): void {
+    for (const api of services) {
+      if (this.services[api]) continue;
       // The short name as construct id: `bigquery`, `run`, ... (ids are API: never renamed casually).
       this.services[api] = new ProjectService(this, api.replace(/\.googleapis\.com$/, ''), {
-        project: props.project,
+        project: this.project,
         service: api,
         // Disabling an API on destroy would break whatever else in the project uses it.
         disableOnDestroy: false,
@@ -68,6 +92,7 @@ export class ProjectApis extends Construct {
       });
     }
   }
+
 
   /**
    * Makes every Terraform resource under `scope` (except these) depend on the APIs it needs, so a first apply in a

@@ -343,6 +343,19 @@ describe('AnalyticsPipeline', () => {
     expect(Testing.synth(stack)).toBe(first);
   });
 
+  it('declares each API once for two pipelines of one stack, and both wait for it', () => {
+    let first!: AnalyticsPipeline;
+    let second!: AnalyticsPipeline;
+    const { tf } = synth((scope) => {
+      first = build(scope, { name: 'orders' }, 'Orders');
+      second = build(scope, { name: 'refunds' }, 'Refunds');
+    });
+    expect(resourcesOf(tf, 'google_project_service')).toHaveLength(6);
+    expect(second.apis).toBe(first.apis);
+    const pubsub = Object.entries(tf.resource.google_project_service).find(([, r]: [string, Json]) => r.service === 'pubsub.googleapis.com')![0];
+    for (const topic of resourcesOf(tf, 'google_pubsub_topic')) expect(topic.depends_on).toContain(`google_project_service.${pubsub}`);
+  });
+
   it('leaves the APIs alone when enableApis is false', () => {
     let pipeline!: AnalyticsPipeline;
     const { json } = synth((scope) => { pipeline = build(scope, { enableApis: false }); });
