@@ -139,6 +139,14 @@ export interface ErrorRatioThreshold {
    * @default - 900 (warning), 300 (critical)
    */
   readonly durationSeconds?: number;
+  /**
+   * Alert only while the API serves more than this many requests per second (0 turns the guard off): at a few
+   * requests a minute one failed request is a 50 % ratio, not an outage, and the availability SLO's burn-rate
+   * alerts still see it.
+   *
+   * @default 0.1 (6 requests a minute)
+   */
+  readonly minRequestsPerSecond?: number;
 }
 
 /** API 5xx-ratio thresholds keyed by severity. */
@@ -300,8 +308,8 @@ export const ALERT_DEFAULTS = {
     CRITICAL: { durationSeconds: 600 },
   },
   apiErrorRatio: {
-    WARNING: { maxRatio: 0.02, durationSeconds: 900 },
-    CRITICAL: { maxRatio: 0.1, durationSeconds: 300 },
+    WARNING: { maxRatio: 0.02, durationSeconds: 900, minRequestsPerSecond: 0.1 },
+    CRITICAL: { maxRatio: 0.1, durationSeconds: 300, minRequestsPerSecond: 0.1 },
   },
   apiLatency: {
     WARNING: { maxLatencyMs: 2000, percentile: LatencyPercentile.P95, durationSeconds: 900 },
@@ -489,6 +497,7 @@ export function alertOptionProblems(options: PipelineAlertOptions, prefix = 'ale
     problems.push(...durationProblems(`${prefix}.subscriptionState.${key}.durationSeconds`, state?.durationSeconds, 0, 86400));
     const errors = forSeverity(options.apiErrorRatio, severity);
     problems.push(...rangeProblems(`${prefix}.apiErrorRatio.${key}.maxRatio`, errors?.maxRatio, 0, 1, true));
+    problems.push(...rangeProblems(`${prefix}.apiErrorRatio.${key}.minRequestsPerSecond`, errors?.minRequestsPerSecond, 0, 100000));
     problems.push(...durationProblems(`${prefix}.apiErrorRatio.${key}.durationSeconds`, errors?.durationSeconds, 0, 86400));
     const latency = forSeverity(options.apiLatency, severity);
     problems.push(...rangeProblems(`${prefix}.apiLatency.${key}.maxLatencyMs`, latency?.maxLatencyMs, 1, 600000));

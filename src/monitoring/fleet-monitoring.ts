@@ -302,7 +302,7 @@ export class FleetMonitoring extends Construct {
         displayName: subject,
         severity: spec.severity,
         conditions: spec.conditions,
-        combiner: 'OR',
+        combiner: spec.combiner ?? 'OR',
         text: { subject, meaning: spec.meaning, firstSteps: spec.firstSteps, runbookUrl: runbookSection(runbookUrl, spec.anchor) },
         notificationChannels: p.notificationChannels ?? [],
         userLabels: { ...userLabels, signal: spec.signal, severity: spec.severity === AlertSeverity.WARNING ? 'warning' : 'critical' },

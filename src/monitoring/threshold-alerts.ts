@@ -37,6 +37,12 @@ export interface ThresholdAlertSpec {
   readonly firstSteps: string[];
   /** Runbook section, `#runbook-<anchor>`. */
   readonly anchor: string;
+  /**
+   * How the conditions combine: AND when one condition only guards another.
+   *
+   * @default 'OR'
+   */
+  readonly combiner?: string;
 }
 
 /** The threshold alerts (backlog age, dead letters, subscription state, API errors, API latency) for each severity. */
@@ -100,11 +106,16 @@ export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAler
     if (errors?.enabled ?? true) {
       const ratio = errors?.maxRatio ?? ALERT_DEFAULTS.apiErrorRatio[severity].maxRatio;
       const duration = errors?.durationSeconds ?? ALERT_DEFAULTS.apiErrorRatio[severity].durationSeconds;
+      const minRps = errors?.minRequestsPerSecond ?? ALERT_DEFAULTS.apiErrorRatio[severity].minRequestsPerSecond;
       const pct = `${Math.round(ratio * 10000) / 100} %`;
+      const errorRatio = metrics.metricApiErrorRatio();
+      const conditions = [ratioAbove(`5xx ratio above ${ratio}`, errorRatio, ratio, duration)];
+      // The ratio's denominator is the request rate: a second condition keeps a trickle of traffic from paging.
+      if (minRps > 0) conditions.push(thresholdAbove(`more than ${minRps} requests/s`, errorRatio.denominator, minRps, duration));
       specs.push({
-        id: `ApiErrors${tag}`, severity, signal: 'api-errors', anchor: 'api-errors',
+        id: `ApiErrors${tag}`, severity, signal: 'api-errors', anchor: 'api-errors', combiner: 'AND',
         summary: `API 5xx above ${pct}`,
-        conditions: [ratioAbove(`5xx ratio above ${ratio}`, metrics.metricApiErrorRatio(), ratio, duration)],
+        conditions,
         meaning: `More than ${pct} of the requests to ${who.service} fail with a 5xx: third parties get errors, and the availability SLO is burning.`,
         firstSteps: [
           `Read the service's error logs: \`gcloud run services logs read ${who.service} --region ${who.location}\`.`,

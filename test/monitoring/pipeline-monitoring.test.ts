@@ -96,6 +96,21 @@ describe('PipelineMonitoring alert policies', () => {
     expect(policy(tf, 'api-errors', AlertSeverity.WARNING).conditions[0].condition_threshold).toEqual(expect.objectContaining({ threshold_value: 0.02, duration: '900s' }));
   });
 
+  it('pages on the 5xx ratio only while traffic is above 0.1 requests/s, so one failed request of two does not', () => {
+    for (const severity of [AlertSeverity.WARNING, AlertSeverity.CRITICAL]) {
+      const errors = policy(tf, 'api-errors', severity);
+      expect(errors.combiner).toBe('AND');
+      const [ratio, traffic] = errors.conditions.map((c: Json) => c.condition_threshold);
+      expect(traffic.filter).toBe(ratio.denominator_filter);
+      expect(traffic).toEqual(expect.objectContaining({ threshold_value: 0.1, duration: ratio.duration, comparison: 'COMPARISON_GT' }));
+    }
+  });
+
+  it('drops the traffic guard when minRequestsPerSecond is 0', () => {
+    const errors = policy(monitor({ alerts: { apiErrorRatio: { critical: { minRequestsPerSecond: 0 } } } }).tf, 'api-errors', AlertSeverity.CRITICAL);
+    expect(errors.conditions).toHaveLength(1);
+  });
+
   it('alerts on API latency: p95 above 2 s (warning), p99 above 5 s (critical)', () => {
     const warning = policy(tf, 'api-latency', AlertSeverity.WARNING).conditions[0].condition_threshold;
     expect(warning.filter).toContain('run.googleapis.com/request_latencies');
@@ -317,7 +332,7 @@ describe('PipelineMonitoring validation', () => {
     expect(() => monitor({
       alerts: {
         backlogAge: { warning: { durationSeconds: 90 } },
-        apiErrorRatio: { critical: { maxRatio: 1.5 } },
+        apiErrorRatio: { critical: { maxRatio: 1.5, minRequestsPerSecond: -1 } },
         deadLetters: { warning: { windowSeconds: 0 } },
         burnRate: { critical: { longWindowSeconds: 300, shortWindowSeconds: 600 } },
       },
@@ -325,6 +340,7 @@ describe('PipelineMonitoring validation', () => {
       'alerts\\.backlogAge\\.warning\\.durationSeconds must be a multiple of 60 between 0 and 86400, got 90',
       'alerts\\.deadLetters\\.warning\\.windowSeconds must be a multiple of 60 between 60 and 86400, got 0',
       'alerts\\.apiErrorRatio\\.critical\\.maxRatio must be between 0 and 1 \\(exclusive\\), got 1\\.5',
+      'alerts\\.apiErrorRatio\\.critical\\.minRequestsPerSecond must be between 0 and 100000, got -1',
       'alerts\\.burnRate\\.critical\\.shortWindowSeconds must be shorter than longWindowSeconds, got 600 >= 300',
     ].join('[\\s\\S]*')));
   });
