@@ -90,6 +90,37 @@ describe('DuckDbStore', () => {
     expect(error.kind).toBe(StoreErrorKind.UNAVAILABLE);
   });
 
+  test('answers list queries in one phase when a view without rowid stands in for the table', async () => {
+    const store = await DuckDbStore.create({ schema: tiny });
+    await store.insert([
+      published({ id: 'a', event_time: T0 + 1n, amount: '1', doc: null }, 'm1', T0),
+      published({ id: 'a', event_time: T0 + 3n, amount: '2', doc: null }, 'm2', T0 + 1n),
+      published({ id: 'b', event_time: T0 + 2n, amount: '3', doc: '{"x":[1]}' }, 'm3', T0),
+    ]);
+    const expected = await store.list({ ...window, limit: 1 });
+    await store.connection.run(`CREATE TABLE kept AS SELECT * FROM ${store.tableName}`);
+    await store.connection.run(`DROP TABLE ${store.tableName}`);
+    await store.connection.run(`CREATE VIEW ${store.tableName} AS SELECT * FROM kept`);
+    expect(await store.list({ ...window, limit: 1 })).toEqual(expected);
+    expect((await store.list(window)).records.map((r) => [r.id, r.amount])).toEqual([['a', '2'], ['b', '3']]);
+    await store.close();
+  });
+
+  test('keeps answering once more query shapes were asked than it keeps prepared', async () => {
+    const store = await DuckDbStore.create({ schema: tiny, readConnections: 1 });
+    await store.insert([published({ id: 'a', event_time: T0, amount: '1.5', doc: null }, 'm1', T0)]);
+    const row: Record<string, unknown> = { id: 'a', event_time: '2024-05-01T00:00:00.000000Z', amount: '1.5', doc: null };
+    // Every ordering of every non-empty field subset, with and without a filter: 128 distinct statements.
+    const orderings = (rest: string[]): string[][] => rest.flatMap((f) => [[f], ...orderings(rest.filter((g) => g !== f)).map((o) => [f, ...o])]);
+    for (const fields of orderings(tiny.fieldNames)) {
+      for (const filters of [{}, { id: 'a' }] as Array<Record<string, string>>) {
+        const page = await store.list({ ...window, fields, filters });
+        expect(page.records).toEqual([Object.fromEntries(fields.map((f) => [f, row[f]]))]);
+      }
+    }
+    await store.close();
+  });
+
   test('keeps data in a database file across reopenings', async () => {
     const path = `${require('node:os').tmpdir()}/duckdb-store-${process.pid}-${Date.now()}.duckdb`;
     const first = await DuckDbStore.create({ schema: flightEvents, path });

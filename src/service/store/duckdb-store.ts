@@ -1,8 +1,9 @@
-import { DuckDBConnection, DuckDBInstance, DuckDBValue, blobValue, timestampValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue, blobValue, timestampValue } from '@duckdb/node-api';
+import { availableParallelism } from 'node:os';
 import type { RecordSchema } from '../../schema/record-schema';
 import { int64ToWire } from '../wire';
 import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql, insertFromStagingSql, quoteIdent } from './duckdb-ddl';
-import { BoundQuery, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery } from './duckdb-query';
+import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
 import { StoreError, StoreErrorKind } from './errors';
 import type { GetQuery, ListQuery, Page, Store, StoredEvent, WireRecord } from './store';
@@ -32,9 +33,17 @@ export interface DuckDbStoreOptions {
   /**
    * Connections that answer reads in parallel (DuckDB runs one query at a time per connection).
    *
-   * @default 2
+   * @default - one per core (`os.availableParallelism()`)
    */
   readonly readConnections?: number;
+  /**
+   * DuckDB worker threads. With one, each read connection runs its query on its own thread and concurrent
+   * requests spread over the cores; more threads speed up a single large query but make concurrent small ones
+   * contend for the same workers (on 2 cores, 32 concurrent list queries over 100,000 rows: ~1.6x the throughput).
+   *
+   * @default 1
+   */
+  readonly threads?: number;
 }
 
 /** An event the table refused (malformed NUMERIC or JSON text), kept in the dead-letter table instead. */
@@ -53,6 +62,16 @@ export interface InsertResult {
 const INTERRUPTED = /interrupt/i;
 /** DuckDB errors that mean the database itself is unusable, not that the query was wrong. */
 const UNAVAILABLE = /connection|closed|IO Error|invalidated|FATAL/i;
+/** The binder error of a query naming rowid on a relation that has none (a view put in the table's place). */
+const NO_ROWID = /Binder Error.*"rowid"/s;
+/**
+ * Rows a hash join may turn into an IN filter on its probe-side scan (DuckDB's default is 50): the list query's
+ * second phase fetches a page of up to 1,000 rows plus one by rowid, and with the IN filter its scan skips the
+ * vectors holding none of them instead of reading every column of the table.
+ */
+const DYNAMIC_IN_FILTER_ROWS = 1001;
+/** Prepared statements kept per read connection: one per query shape (fields, filters, cursor), oldest dropped first. */
+const PREPARED_PER_CONNECTION = 64;
 
 /**
  * The local and test store: embedded DuckDB holding the same table a BigQuery subscription fills (record fields
@@ -65,7 +84,10 @@ export class DuckDbStore implements Store {
     const tableName = options.tableName ?? 'records';
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(options.path ?? ':memory:');
+      instance = await DuckDBInstance.create(options.path ?? ':memory:', {
+        threads: String(Math.max(1, options.threads ?? 1)),
+        dynamic_or_filter_threshold: String(DYNAMIC_IN_FILTER_ROWS),
+      });
     } catch (e) {
       throw new StoreError(StoreErrorKind.UNAVAILABLE, `cannot open DuckDB database ${options.path ?? ':memory:'}: ${(e as Error).message}`, 5, { cause: e });
     }
@@ -75,7 +97,7 @@ export class DuckDbStore implements Store {
     // TEMP: private to the writing connection and gone with it, so a database file never keeps staged rows.
     await connection.run(createStagingTableSql(options.schema, `${tableName}_staging`));
     const readers: DuckDBConnection[] = [];
-    for (let i = 0; i < Math.max(1, options.readConnections ?? 2); i++) readers.push(await instance.connect());
+    for (let i = 0; i < Math.max(1, options.readConnections ?? availableParallelism()); i++) readers.push(await instance.connect());
     return new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000);
   }
 
@@ -87,6 +109,10 @@ export class DuckDbStore implements Store {
   private writing: Promise<unknown> = Promise.resolve();
   private readonly waiting: Array<(connection: DuckDBConnection) => void> = [];
   private closed = false;
+  /** Set once the records relation turned out to have no rowid: list queries then run in one phase. */
+  private onePhase = false;
+  /** Statements prepared on each read connection, by SQL text: planning costs about as much as a small query. */
+  private readonly prepared = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 
   private constructor(
     /** The schema of the stored records. */
@@ -106,7 +132,7 @@ export class DuckDbStore implements Store {
 
   /** One page of records, newest first, per the store contract. */
   public async list(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const rows = await this.read(buildListQuery(this.schema, this.tableName, query), signal);
+    const rows = await this.listRows(query, signal);
     const hasMore = rows.length > query.limit;
     const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
     const records = pageRows.map((row) => this.toRecord(row, query.fields));
@@ -116,10 +142,21 @@ export class DuckDbStore implements Store {
     return {
       records,
       nextCursor: {
-        eventTimeMicros: (last.__event_time as { micros: bigint }).micros.toString(),
+        eventTimeMicros: (last[EVENT_TIME_COLUMN] as { micros: bigint }).micros.toString(),
         tieBreaker: typeof tieBreaker === 'bigint' ? int64ToWire(tieBreaker) : String(tieBreaker),
       },
     };
+  }
+
+  private async listRows(query: ListQuery, signal?: AbortSignal): Promise<Array<Record<string, DuckDBValue>>> {
+    if (this.onePhase) return this.read(buildListQueryOnePhase(this.schema, this.tableName, query), signal);
+    try {
+      return await this.read(buildListQuery(this.schema, this.tableName, query), signal);
+    } catch (e) {
+      if (e instanceof StoreError || !NO_ROWID.test((e as Error)?.message ?? '')) throw e;
+      this.onePhase = true;
+      return this.read(buildListQueryOnePhase(this.schema, this.tableName, query), signal);
+    }
   }
 
   /** The latest version of a key within the window, or undefined. */
@@ -251,7 +288,9 @@ export class DuckDbStore implements Store {
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       if (signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, 'the request was cancelled before the query ran');
-      const reader = await connection.runAndReadAll(query.sql, query.params);
+      const statement = await this.prepare(connection, query.sql);
+      statement.bind(query.params);
+      const reader = await statement.runAndReadAll();
       return reader.getRowObjects();
     } catch (e) {
       if (e instanceof StoreError) throw e;
@@ -264,6 +303,21 @@ export class DuckDbStore implements Store {
       signal?.removeEventListener('abort', interrupt);
       this.release(connection);
     }
+  }
+
+  private async prepare(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+    let statements = this.prepared.get(connection);
+    if (!statements) this.prepared.set(connection, (statements = new Map()));
+    const cached = statements.get(sql);
+    if (cached) return cached;
+    const statement = await connection.prepare(sql);
+    if (statements.size >= PREPARED_PER_CONNECTION) {
+      const [oldest, evicted] = statements.entries().next().value!;
+      statements.delete(oldest);
+      evicted.destroySync();
+    }
+    statements.set(sql, statement);
+    return statement;
   }
 
   private storeError(e: unknown): unknown {
