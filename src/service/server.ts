@@ -73,11 +73,25 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   http.requestTimeout = REQUEST_TIMEOUT_MS;
   http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const port = (http.address() as AddressInfo).port;
+  // Answers given during the drain close their connection: an idle keep-alive one would hold the exit until the grace ends.
+  let draining = false;
+  const unanswered = new Set<import('node:http').ServerResponse>();
+  http.on('request', (_req, res: import('node:http').ServerResponse) => {
+    if (draining) res.shouldKeepAlive = false;
+    unanswered.add(res);
+    // 'close' also fires when the client leaves before the answer, so the set never keeps a response.
+    res.once('close', () => {
+      unanswered.delete(res);
+      if (draining) setImmediate(() => http.closeIdleConnections());
+    });
+  });
   logger.info(`listening on port ${port}`, { store: config.store, pipeline: config.pipelineName, eventsEnabled: publisher !== undefined });
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      draining = true;
+      for (const res of unanswered) if (!res.headersSent) res.shouldKeepAlive = false;
       const force = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
       http.close(() => {
         clearTimeout(force);

@@ -39,9 +39,9 @@ export function epochDaysToDate(days: number): string {
   return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Days since 1970-01-01 from `YYYY-MM-DD`, or undefined when the text is not a real date. */
+/** Days since 1970-01-01 from `YYYY-MM-DD`, or undefined when the text is not a real date of BigQuery's range (years 0001 to 9999). */
 export function dateToEpochDays(text: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
+  if (!/^(?!0000)\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
   const millis = Date.parse(`${text}T00:00:00Z`);
   if (Number.isNaN(millis) || new Date(millis).toISOString().slice(0, 10) !== text) return undefined;
   return millis / 86_400_000;

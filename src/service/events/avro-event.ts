@@ -126,7 +126,13 @@ function expected(type: avro.Type): string {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // JSON.parse takes any depth but JSON.stringify recurses: a deeply nested value must still get its 400.
+    return 'a value nested too deeply to show';
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -211,6 +211,9 @@ export class DuckDbStore implements Store {
   public async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Cached statements hold native references that keep the process alive until collected: free them with the connections.
+    for (const statements of this.prepared.values()) for (const statement of statements.values()) statement.destroySync();
+    this.prepared.clear();
     for (const c of [this.connection, ...this.readers]) c.closeSync();
     this.instance.closeSync();
   }

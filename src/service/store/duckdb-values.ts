@@ -77,10 +77,15 @@ function toMicros(value: unknown, path: string): bigint {
   return micros;
 }
 
+/** BigQuery's DATE range, 0001-01-01 to 9999-12-31, in days since the epoch. */
+const MIN_DATE_DAYS = -719_162;
+const MAX_DATE_DAYS = 2_932_896;
+
 function toEpochDays(value: unknown, path: string): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  const days = typeof value === 'string' ? dateToEpochDays(value) : undefined;
+  const days = typeof value === 'number' && Number.isSafeInteger(value) ? value : typeof value === 'string' ? dateToEpochDays(value) : undefined;
   if (days === undefined) throw new UnstorableValueError(path, `${String(value)} is not a DATE in days since the epoch`);
+  // Avro's int allows dates BigQuery refuses (and JavaScript cannot print): dead-letter them, never store a row no read can return.
+  if (days < MIN_DATE_DAYS || days > MAX_DATE_DAYS) throw new UnstorableValueError(path, `${days} days since the epoch is outside BigQuery's DATE range (0001-01-01 to 9999-12-31)`);
   return days;
 }
 

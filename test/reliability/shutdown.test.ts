@@ -1,0 +1,96 @@
+import { request as httpRequest } from 'node:http';
+import { Socket, connect } from 'node:net';
+import { flightEvents } from '../../examples/flights/flight-events';
+import { sampleFlightEvents } from '../../examples/flights/sample-events';
+import { microsToIso } from '../../src/service/wire';
+import { ServerProcess, startServerProcess } from './server-process';
+
+/**
+ * SIGTERM under load, on the real server process (what Cloud Run does on every scale-in and deploy): every request
+ * already accepted gets its full response, new connections are refused, and the process exits 0 within Cloud Run's
+ * 10 s between SIGTERM and SIGKILL.
+ */
+
+const CLOUD_RUN_GRACE_MS = 10_000;
+
+/** A GET sent in full; resolves with its status and body size, or the client-side error code. */
+function get(url: string, sent: Array<Promise<void>>): Promise<string> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { agent: false });
+    sent.push(new Promise((r) => req.once('finish', () => r())));
+    req.on('response', (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => resolve(`${res.statusCode}${bytes > 0 ? '' : ' empty'}`));
+      res.on('error', (e) => resolve(`response ${e.message}`));
+    });
+    req.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message));
+    req.end();
+  });
+}
+
+function connectOutcome(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket: Socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message));
+  });
+}
+
+describe('graceful shutdown of the real server process under load', () => {
+  let server: ServerProcess;
+  const events = sampleFlightEvents({ nowMillis: Date.now() - 60_000, flights: 2500, days: 4 });
+  const times = events.map((e) => BigInt(e.event_time as number));
+  const window = `from=${microsToIso(times.reduce((a, b) => (a < b ? a : b)))}&to=${microsToIso(times.reduce((a, b) => (a > b ? a : b)) + 1n)}`;
+
+  beforeAll(async () => {
+    server = await startServerProcess({ PIPELINE_SCHEMA: flightEvents.toJson(), PIPELINE_NAME: 'shutdown' });
+    for (let i = 0; i < events.length; i += 1000) {
+      const response = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events.slice(i, i + 1000)) });
+      expect(response.status).toBe(200);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('SIGTERM with 24 queries and a half-sent publish in flight: all answered, new connections refused, exit 0 within 10 s', async () => {
+    // A publish whose body is half-sent when SIGTERM arrives: accepted, so it must still be answered.
+    const body = JSON.stringify([{ ...events[0], event_id: 'published-during-drain' }]);
+    const slow = connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => slow.once('connect', resolve));
+    let slowAnswer = '';
+    slow.on('data', (chunk: Buffer) => (slowAnswer += chunk.toString()));
+    const slowClosed = new Promise((resolve) => slow.once('close', resolve));
+    slow.write(`POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`);
+
+    // Twenty-four heavy queries (1,000 records each over the whole window), sent in full before the signal.
+    const sent: Array<Promise<void>> = [];
+    const answers = Array.from({ length: 24 }, (_, i) => get(`${server.url}/v1/records?${window}&limit=1000${i % 2 ? '&airline=AF' : ''}`, sent));
+    await Promise.all(sent);
+    await new Promise((r) => setTimeout(r, 50));
+
+    const signalled = performance.now();
+    server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    // The listener is closed at once: a new connection is refused while the accepted requests drain.
+    expect(await connectOutcome(server.port)).toBe('ECONNREFUSED');
+
+    slow.write(body.slice(100));
+    expect(await Promise.all(answers)).toEqual(Array(24).fill('200'));
+    await slowClosed;
+    expect(slowAnswer).toMatch(/^HTTP\/1\.1 200 /);
+    // Answers given during the drain close their keep-alive connection, so it cannot hold the exit back.
+    expect(slowAnswer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(slowAnswer).toMatch(/"messageIds":\["\d+"\]/);
+
+    const code = await server.exited;
+    expect(code).toBe(0);
+    expect(performance.now() - signalled).toBeLessThan(CLOUD_RUN_GRACE_MS);
+    expect(server.output()).toMatch(/SIGTERM received: finishing in-flight requests/);
+  }, 30_000);
+});
