@@ -6,7 +6,7 @@ import { LogEntry, createLogger } from '../../src/service/logger';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import type { StoredEvent } from '../../src/service/store/store';
 import { microsToIso } from '../../src/service/wire';
-import { NOW_MILLIS, harness } from '../service/app-harness';
+import { NOW_MILLIS, harness, validFlightEvent } from '../service/app-harness';
 import { flightData, flightEvents, readingData, readings, ticketData, tickets } from '../service/store-contract-data';
 import { RecordingStore, isStoredForm } from './recording-store';
 
@@ -200,28 +200,7 @@ function queryString(schema: RecordSchema, only?: readonly string[]) {
 
 /** One valid flight event near "now" (Avro JSON encoding), the starting point of the event mutations. */
 function validFlight(id: string): AvroJsonEvent {
-  return {
-    event_id: id,
-    event_time: (NOW_MILLIS - 3_600_000) * 1000 + 123,
-    airline: 'AF',
-    flight_number: 'AF1234',
-    flight_date: 19845,
-    origin: 'CDG',
-    destination: 'JFK',
-    status: 'DEPARTED',
-    scheduled_departure: (NOW_MILLIS - 3_600_000) * 1000,
-    actual_departure: { long: (NOW_MILLIS - 3_500_000) * 1000 },
-    scheduled_arrival: NOW_MILLIS * 1000,
-    actual_arrival: null,
-    passengers: { long: 180 },
-    delay_minutes: null,
-    load_factor: { double: 0.92 },
-    revenue_eur: { string: '35120.50' },
-    international: true,
-    aircraft: { 'com.example.flights.FlightEvent_aircraft': { registration: 'F-GKXA', model: { string: 'A320' }, seats: { long: 174 } } },
-    delay_reasons: ['WX'],
-    details: { string: '{"gate":"K42"}' },
-  };
+  return validFlightEvent(id) as AvroJsonEvent;
 }
 
 /** Marker replaced by a deeply nested array in the body text (JSON.stringify itself would overflow on it). */

@@ -50,3 +50,32 @@ export async function errorOf(response: Response): Promise<{ code: string; messa
 export async function bodyOf(response: Response): Promise<any> {
   return response.json();
 }
+
+/** Nested-record branch name of the flights schema's `aircraft` union in Avro's JSON encoding. */
+export const AIRCRAFT = 'com.example.flights.FlightEvent_aircraft';
+
+/** A valid flight event in Avro's JSON encoding (what Pub/Sub accepts), an hour before `NOW_MILLIS`. */
+export function validFlightEvent(id = 'evt-1'): Record<string, unknown> {
+  return {
+    event_id: id,
+    event_time: (NOW_MILLIS - 3_600_000) * 1000 + 123,
+    airline: 'AF',
+    flight_number: 'AF1234',
+    flight_date: 19845,
+    origin: 'CDG',
+    destination: 'JFK',
+    status: 'DEPARTED',
+    scheduled_departure: (NOW_MILLIS - 3_600_000) * 1000,
+    actual_departure: { long: (NOW_MILLIS - 3_500_000) * 1000 },
+    scheduled_arrival: NOW_MILLIS * 1000,
+    actual_arrival: null,
+    passengers: { long: 180 },
+    delay_minutes: null,
+    load_factor: { double: 0.92 },
+    revenue_eur: { string: '35120.50' },
+    international: true,
+    aircraft: { [AIRCRAFT]: { registration: 'F-GKXA', model: { string: 'A320' }, seats: { long: 174 } } },
+    delay_reasons: ['WX'],
+    details: { string: '{"gate":"K42"}' },
+  };
+}

@@ -7,32 +7,9 @@ import { LocalPublisher } from '../../src/service/events/local-publisher';
 import { PubSubRestPublisher } from '../../src/service/events/pubsub-rest-publisher';
 import { createLogger } from '../../src/service/logger';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
-import { NOW_MILLIS, bodyOf, errorOf, harness, stubStore } from './app-harness';
+import { AIRCRAFT, NOW_MILLIS, bodyOf, errorOf, harness, stubStore, validFlightEvent } from './app-harness';
 
-const AIRCRAFT = 'com.example.flights.FlightEvent_aircraft';
-/** A valid event in Avro's JSON encoding, one day before the harness's "now". */
-const valid = () => ({
-  event_id: 'evt-1',
-  event_time: (NOW_MILLIS - 3_600_000) * 1000 + 123,
-  airline: 'AF',
-  flight_number: 'AF1234',
-  flight_date: 19845,
-  origin: 'CDG',
-  destination: 'JFK',
-  status: 'DEPARTED',
-  scheduled_departure: (NOW_MILLIS - 3_600_000) * 1000,
-  actual_departure: { long: (NOW_MILLIS - 3_500_000) * 1000 },
-  scheduled_arrival: NOW_MILLIS * 1000,
-  actual_arrival: null,
-  passengers: { long: 180 },
-  delay_minutes: null,
-  load_factor: { double: 0.92 },
-  revenue_eur: { string: '35120.50' },
-  international: true,
-  aircraft: { [AIRCRAFT]: { registration: 'F-GKXA', model: { string: 'A320' }, seats: { long: 174 } } },
-  delay_reasons: ['WX'],
-  details: { string: '{"gate":"K42"}' },
-});
+const valid = () => validFlightEvent();
 
 async function setup() {
   const store = await DuckDbStore.create({ schema: flightEvents });
