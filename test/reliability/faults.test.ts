@@ -123,9 +123,9 @@ describe('faults of the store', () => {
   test('a query running past the query timeout is interrupted: 504 within the bound, and the next query answers', async () => {
     const store = await ticketStore({ queryTimeoutMs: 25 });
     // 1,000,000 rows in one hour: de-duplicating them by key takes far longer than 25 ms on any machine.
-    await store.connection.run(
+    await store.withConnection((c) => c.run(
       `INSERT INTO records SELECT 1000000 + i, TIMESTAMP '2024-05-01 00:00:00' + to_microseconds(i * 3), NULL, 'open', 'local', 'bulk-' || i, TIMESTAMP '2024-05-11 00:00:00', NULL FROM range(1000000) t(i)`,
-    );
+    ));
     const { app } = harness({ store, schema: tickets });
     try {
       const started = performance.now();
@@ -214,9 +214,9 @@ describe('faults of clients, over a real HTTP server', () => {
 
   test('clients leaving during real DuckDB queries free the connections: later queries answer', async () => {
     const store = await ticketStore({ queryTimeoutMs: 5000 });
-    await store.connection.run(
+    await store.withConnection((c) => c.run(
       `INSERT INTO records SELECT 1000000 + i, TIMESTAMP '2024-05-01 00:00:00' + to_microseconds(i * 3), NULL, 'open', 'local', 'bulk-' || i, TIMESTAMP '2024-05-11 00:00:00', NULL FROM range(1000000) t(i)`,
-    );
+    ));
     const { app } = harness({ store, schema: tickets });
     const server = await listen(app);
     try {

@@ -19,7 +19,7 @@ let fake: FakeBigQuery;
 beforeAll(async () => {
   duckdb = await DuckDbStore.create({ schema: flightEvents });
   await duckdb.insert(flightData());
-  fake = await startFakeBigQuery({ engine: duckDbEngine({ connection: duckdb.connection, tableName: duckdb.tableName, schema: flightEvents }) });
+  fake = await startFakeBigQuery({ engine: duckDbEngine(duckdb) });
 });
 afterAll(async () => {
   await fake.close();

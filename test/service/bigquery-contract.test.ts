@@ -13,7 +13,7 @@ describeStoreContract('BigQuery (fake server executing on DuckDB)', async (schem
   const duckdb = await DuckDbStore.create({ schema });
   await duckdb.insert(events);
   // Small pages make every multi-page answer go through getQueryResults with a pageToken.
-  const fake = await startFakeBigQuery({ engine: duckDbEngine({ connection: duckdb.connection, tableName: duckdb.tableName, schema }), pageSize: 500 });
+  const fake = await startFakeBigQuery({ engine: duckDbEngine(duckdb), pageSize: 500 });
   const store = createBigQueryStore({
     projectId: 'contract-project',
     datasetId: 'analytics_api',

@@ -35,7 +35,7 @@ describe('DuckDbStore', () => {
       { messageId: 'm4', reason: expect.stringMatching(/^amount: .* is not a NUMERIC/) },
     ]);
     expect((await store.list(window)).records).toEqual([{ id: 'ok', event_time: '2024-05-01T00:00:00.000000Z', amount: '1.5', doc: { a: 1 } }]);
-    const dead = await store.connection.runAndReadAll(`SELECT message_id, reason, decode(data) AS data FROM ${store.deadLetterTableName} ORDER BY message_id`);
+    const dead = await store.withConnection((c) => c.runAndReadAll(`SELECT message_id, reason, decode(data) AS data FROM ${store.deadLetterTableName} ORDER BY message_id`));
     expect(dead.getRowObjectsJson().map((r) => r.message_id)).toEqual(['m2', 'm3', 'm4']);
     expect(JSON.parse(String(dead.getRowObjectsJson()[1].data))).toMatchObject({ id: 'bad-json', doc: '{not json' });
     await store.close();
@@ -46,7 +46,7 @@ describe('DuckDbStore', () => {
     const batch = (prefix: string) =>
       Array.from({ length: 300 }, (_, i) => published({ id: `${prefix}${i}`, event_time: T0 + BigInt(i), amount: '1', doc: null }, `${prefix}${i}`, T0));
     await Promise.all([store.insert(batch('a')), store.insert(batch('b')), store.insert(batch('c'))]);
-    const count = await store.connection.runAndReadAll(`SELECT count(*)::INTEGER AS n, count(DISTINCT message_id)::INTEGER AS d FROM ${store.tableName}`);
+    const count = await store.withConnection((c) => c.runAndReadAll(`SELECT count(*)::INTEGER AS n, count(DISTINCT message_id)::INTEGER AS d FROM ${store.tableName}`));
     expect(count.getRowObjectsJson()).toEqual([{ n: 900, d: 900 }]);
     await store.close();
   });
@@ -54,11 +54,11 @@ describe('DuckDbStore', () => {
   test('fails with StoreError TIMEOUT when a query runs past the limit, and keeps working', async () => {
     const store = await DuckDbStore.create({ schema: tiny, queryTimeoutMs: 200 });
     // Replace the table by an endless view: the list query cannot finish within 200 ms.
-    await store.connection.run(`DROP TABLE ${store.tableName}`);
-    await store.connection.run(
+    await store.withConnection((c) => c.run(`DROP TABLE ${store.tableName}`));
+    await store.withConnection((c) => c.run(
       `CREATE VIEW ${store.tableName} AS SELECT 'k' || (i % 1000003)::VARCHAR AS id, TIMESTAMP '2024-05-01' + to_microseconds(i % 1000) AS event_time,
        NULL::DECIMAL(38,9) AS amount, NULL::JSON AS doc, TIMESTAMP '2024-05-01' AS publish_time, i::VARCHAR AS message_id FROM range(5000000000) t(i)`,
-    );
+    ));
     const error = await store.list(window).catch((e) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect(error.kind).toBe(StoreErrorKind.TIMEOUT);
@@ -98,9 +98,9 @@ describe('DuckDbStore', () => {
       published({ id: 'b', event_time: T0 + 2n, amount: '3', doc: '{"x":[1]}' }, 'm3', T0),
     ]);
     const expected = await store.list({ ...window, limit: 1 });
-    await store.connection.run(`CREATE TABLE kept AS SELECT * FROM ${store.tableName}`);
-    await store.connection.run(`DROP TABLE ${store.tableName}`);
-    await store.connection.run(`CREATE VIEW ${store.tableName} AS SELECT * FROM kept`);
+    await store.withConnection((c) => c.run(`CREATE TABLE kept AS SELECT * FROM ${store.tableName}`));
+    await store.withConnection((c) => c.run(`DROP TABLE ${store.tableName}`));
+    await store.withConnection((c) => c.run(`CREATE VIEW ${store.tableName} AS SELECT * FROM kept`));
     expect(await store.list({ ...window, limit: 1 })).toEqual(expected);
     expect((await store.list(window)).records.map((r) => [r.id, r.amount])).toEqual([['a', '2'], ['b', '3']]);
     await store.close();

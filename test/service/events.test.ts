@@ -57,7 +57,7 @@ describe('POST /v1/events (local)', () => {
       delay_reasons: ['WX'],
       details: { gate: 'K42' },
     });
-    const stored = await env.store.connection.runAndReadAll(`SELECT message_id, publish_time FROM ${env.store.tableName}`);
+    const stored = await env.store.withConnection((c) => c.runAndReadAll(`SELECT message_id, publish_time FROM ${env.store.tableName}`));
     expect(stored.getRowObjectsJson()).toEqual([{ message_id: messageIds[0], publish_time: '2024-05-02 00:00:00' }]);
   });
 
@@ -103,7 +103,7 @@ describe('POST /v1/events (local)', () => {
         { index: 3, field: 'status', message: 'expected string, got 5' },
       ],
     });
-    const count = await env.store.connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${env.store.tableName}`);
+    const count = await env.store.withConnection((c) => c.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${env.store.tableName}`));
     expect(count.getRowObjectsJson()).toEqual([{ n: 0 }]);
   });
 
@@ -136,7 +136,7 @@ describe('POST /v1/events (local)', () => {
     const { messageIds } = await bodyOf(res);
     const { records } = await bodyOf(await env.app.request('/v1/records?fields=event_id'));
     expect(records.map((r: { event_id: string }) => r.event_id)).toEqual(['good']);
-    const dead = await env.store.connection.runAndReadAll(`SELECT message_id, reason FROM ${env.store.deadLetterTableName}`);
+    const dead = await env.store.withConnection((c) => c.runAndReadAll(`SELECT message_id, reason FROM ${env.store.deadLetterTableName}`));
     expect(dead.getRowObjectsJson()).toEqual([{ message_id: messageIds[0], reason: expect.stringMatching(/^revenue_eur: "lots" is not a NUMERIC/) }]);
     expect(env.logs).toContainEqual(expect.objectContaining({ severity: 'WARNING', message: expect.stringMatching(/dead-lettered: revenue_eur/) }));
   });

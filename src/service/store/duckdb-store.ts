@@ -1,5 +1,6 @@
 import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue, blobValue, timestampValue } from '@duckdb/node-api';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RecordSchema } from '../../schema/record-schema';
 import { int64ToWire } from '../wire';
 import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql, insertFromStagingSql, quoteIdent } from './duckdb-ddl';
@@ -86,6 +87,8 @@ export class DuckDbStore implements Store {
     try {
       instance = await DuckDBInstance.create(options.path ?? ':memory:', {
         threads: String(Math.max(1, options.threads ?? 1)),
+        // An in-memory database spills large queries to `.tmp` in the working directory by default: use the OS's.
+        ...(options.path === undefined || options.path === ':memory:' ? { temp_directory: join(tmpdir(), `duckdb-store-${process.pid}`) } : {}),
         dynamic_or_filter_threshold: String(DYNAMIC_IN_FILTER_ROWS),
       });
     } catch (e) {
@@ -107,8 +110,11 @@ export class DuckDbStore implements Store {
   private readonly appenders: ColumnAppender[];
   /** Writes run one at a time: they share the staging table. */
   private writing: Promise<unknown> = Promise.resolve();
-  private readonly waiting: Array<(connection: DuckDBConnection) => void> = [];
+  private readonly waiting: Array<{ resolve: (connection: DuckDBConnection) => void; reject: (error: Error) => void }> = [];
   private closed = false;
+  private closing?: Promise<void>;
+  /** Resolves once every read connection is back after close() began. */
+  private allReadersBack?: () => void;
   /** Set once the records relation turned out to have no rowid: list queries then run in one phase. */
   private onePhase = false;
   /** Statements prepared on each read connection, by SQL text: planning costs about as much as a small query. */
@@ -120,8 +126,8 @@ export class DuckDbStore implements Store {
     /** Table of the records (record fields plus metadata columns). */
     public readonly tableName: string,
     private readonly instance: DuckDBInstance,
-    /** The connection that created the tables and writes; other code may run its own SQL on this database through it. */
-    public readonly connection: DuckDBConnection,
+    /** The connection that created the tables and writes; `withConnection` lends it out between writes. */
+    private readonly connection: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
     private readonly queryTimeoutMs: number,
   ) {
@@ -176,13 +182,27 @@ export class DuckDbStore implements Store {
 
   /** Like `insert`, and says which events were dead-lettered and why (the local publisher logs them). */
   public write(events: readonly StoredEvent[]): Promise<InsertResult> {
-    const result = this.writing.then(() => this.writeNow(events));
+    return this.afterWrites(() => this.writeNow(events));
+  }
+
+  /**
+   * Runs `use` with the connection that writes, after the writes queued before it and before those queued after,
+   * so that its SQL never overlaps a write (tests and the fake BigQuery server run their own SQL this way).
+   * close() waits for it.
+   */
+  public withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.afterWrites(() => use(this.connection));
+  }
+
+  /** Queues work on the writing connection; refused once close() has begun, waited for when queued before. */
+  private afterWrites<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(closedError());
+    const result = this.writing.then(work);
     this.writing = result.catch(() => undefined);
     return result;
   }
 
   private async writeNow(events: readonly StoredEvent[]): Promise<InsertResult> {
-    this.assertOpen();
     const rows: DuckDBValue[][] = [];
     const deadLetters: Array<DeadLetter & { event: StoredEvent }> = [];
     for (const event of events) {
@@ -207,15 +227,34 @@ export class DuckDbStore implements Store {
     await this.read({ sql: 'SELECT 1 AS ok', params: {} }, signal);
   }
 
-  /** Closes every connection and the database; later calls fail with StoreError UNAVAILABLE. */
-  public async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Closes every connection and the database; later calls fail with StoreError UNAVAILABLE. Writes queued before
+   * the call still complete; reads in flight are interrupted, and they and the reads waiting for a connection fail
+   * with UNAVAILABLE.
+   */
+  public close(): Promise<void> {
+    this.closing ??= this.closeWhenIdle();
+    return this.closing;
+  }
+
+  private async closeWhenIdle(): Promise<void> {
     this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(closedError());
+    // A connection closed under a running query leaves that query's worker blocked for good, and the process can
+    // then never exit (not even through process.exit, which joins the worker threads): wait for every query first.
+    const readersBack = new Promise<void>((resolve) => (this.allReadersBack = resolve));
+    for (const reader of this.readers) if (!this.idle.includes(reader)) reader.interrupt();
+    this.releaseIfAllBack();
+    await Promise.all([this.writing, readersBack]);
     // Cached statements hold native references that keep the process alive until collected: free them with the connections.
     for (const statements of this.prepared.values()) for (const statement of statements.values()) statement.destroySync();
     this.prepared.clear();
     for (const c of [this.connection, ...this.readers]) c.closeSync();
     this.instance.closeSync();
+  }
+
+  private releaseIfAllBack(): void {
+    if (this.idle.length === this.readers.length) this.allReadersBack?.();
   }
 
   private toRow(event: StoredEvent): DuckDBValue[] {
@@ -292,11 +331,14 @@ export class DuckDbStore implements Store {
     try {
       if (signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, 'the request was cancelled before the query ran');
       const statement = await this.prepare(connection, query.sql);
+      // close() began while the statement was being prepared: its interrupt came before this query, so refuse it here.
+      this.assertOpen();
       statement.bind(query.params);
       const reader = await statement.runAndReadAll();
       return reader.getRowObjects();
     } catch (e) {
       if (e instanceof StoreError) throw e;
+      if (this.closed) throw new StoreError(StoreErrorKind.UNAVAILABLE, 'the local database closed while the query ran', 5, { cause: e });
       if (timedOut || signal?.aborted || INTERRUPTED.test((e as Error).message)) {
         throw new StoreError(StoreErrorKind.TIMEOUT, `the query did not finish within ${this.queryTimeoutMs} ms`, undefined, { cause: e });
       }
@@ -332,18 +374,26 @@ export class DuckDbStore implements Store {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new StoreError(StoreErrorKind.UNAVAILABLE, 'the local database is closed', 5);
+    if (this.closed) throw closedError();
   }
 
   private acquire(): Promise<DuckDBConnection> {
     const connection = this.idle.pop();
     if (connection) return Promise.resolve(connection);
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   private release(connection: DuckDBConnection): void {
     const next = this.waiting.shift();
-    if (next) next(connection);
-    else this.idle.push(connection);
+    if (next) {
+      next.resolve(connection);
+      return;
+    }
+    this.idle.push(connection);
+    if (this.closed) this.releaseIfAllBack();
   }
+}
+
+function closedError(): StoreError {
+  return new StoreError(StoreErrorKind.UNAVAILABLE, 'the local database is closed', 5);
 }

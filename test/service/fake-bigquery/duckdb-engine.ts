@@ -18,7 +18,8 @@ import {
   decimalValue,
   timestampValue,
 } from '@duckdb/node-api';
-import type { BigQueryField, RecordSchema } from '../../../src/schema';
+import type { BigQueryField } from '../../../src/schema';
+import type { DuckDbStore } from '../../../src/service/store/duckdb-store';
 import type { QueryParameter } from '../../../src/service/store/bigquery-sql';
 import type { ResultCell, ResultField } from '../../../src/service/store/bigquery-decode';
 import { NUMERIC_PRECISION, NUMERIC_SCALE, parseNumeric } from '../../../src/service/numeric';
@@ -29,16 +30,6 @@ import type { QueryEngine, QueryResult } from './server';
  * Runs the BigQuery SQL the store sends on a DuckDB table after a syntax-only shim, and answers in BigQuery's REST
  * encoding. The shim never rewrites the query's logic: it swaps quoting, parameter markers and the table name.
  */
-
-/** Where the rows live and what their columns are. */
-export interface DuckDbEngineOptions {
-  /** A connection to the database holding the table. */
-  readonly connection: DuckDBConnection;
-  /** The DuckDB table standing in for the BigQuery view. */
-  readonly tableName: string;
-  /** The record schema of the table; gives each result column its BigQuery type, as the view's schema would. */
-  readonly schema: RecordSchema;
-}
 
 /** The DuckDB text of a BigQuery statement: `project.dataset.view` to the table, backticks to quotes, `@p` to `$p`. */
 export function shimSql(sql: string, tableName: string): string {
@@ -78,19 +69,19 @@ export function shimParameter(param: QueryParameter): { value: DuckDBValue; type
   }
 }
 
-/** A QueryEngine over a DuckDB table. Queries are serialized: one DuckDB connection runs one statement at a time. */
-export function duckDbEngine(options: DuckDbEngineOptions): QueryEngine {
-  const columns = new Map(options.schema.toBigQueryFields(true).map((f) => [f.name, f]));
-  let queue: Promise<unknown> = Promise.resolve();
-  return (request: { query: string; queryParameters?: QueryParameter[] }) => {
-    const run = queue.then(() => execute(options, columns, request));
-    queue = run.catch(() => undefined);
-    return run;
-  };
+/**
+ * A QueryEngine over the table of a DuckDB store, whose schema gives each result column its BigQuery type as the
+ * view's schema would. Queries run between the store's writes, one at a time, and the store's close() waits for them.
+ */
+export function duckDbEngine(store: DuckDbStore): QueryEngine {
+  const columns = new Map(store.schema.toBigQueryFields(true).map((f) => [f.name, f]));
+  return (request: { query: string; queryParameters?: QueryParameter[] }) =>
+    store.withConnection((connection) => execute(connection, store.tableName, columns, request));
 }
 
 async function execute(
-  options: DuckDbEngineOptions,
+  connection: DuckDBConnection,
+  tableName: string,
   columns: Map<string, BigQueryField>,
   request: { query: string; queryParameters?: QueryParameter[] },
 ): Promise<QueryResult> {
@@ -101,9 +92,9 @@ async function execute(
     values[param.name] = value;
     types[param.name] = type;
   }
-  const sql = shimSql(request.query, options.tableName);
+  const sql = shimSql(request.query, tableName);
   const hasParams = Object.keys(values).length > 0;
-  const reader = hasParams ? await options.connection.runAndReadAll(sql, values, types) : await options.connection.runAndReadAll(sql);
+  const reader = hasParams ? await connection.runAndReadAll(sql, values, types) : await connection.runAndReadAll(sql);
   const names = reader.columnNames();
   const fields: ResultField[] = names.map((name) => resultField(columns.get(name), name));
   const rows = reader.getRows().map((row) => ({ f: row.map((value, i) => encodeCell(fields[i], value)) }));
