@@ -20,7 +20,7 @@ export interface RunningService {
   readonly url: string;
   readonly port: number;
   readonly store: Store;
-  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes the store. */
+  /** Stops accepting (a quarter second later), lets in-flight requests finish (at most 8 s), closes the store. */
   close(): Promise<void>;
 }
 
@@ -29,6 +29,8 @@ const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const SHUTDOWN_GRACE_MS = 8_000;
+/** After SIGTERM, how long the listener stays open: long enough to read requests already sent, short beside the grace. */
+const LISTEN_AFTER_SIGNAL_MS = 250;
 
 /** Opens the store the configuration names; each store's module is loaded only when chosen. */
 async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store: Store; publisher?: Publisher }> {
@@ -75,6 +77,8 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
   const port = (http.address() as AddressInfo).port;
   // Answers given during the drain close their connection: an idle keep-alive one would hold the exit until the grace ends.
   let draining = false;
+  /** Set once the listener closed: from then on, connections left idle are ended at once. */
+  let idleClosing = false;
   const unanswered = new Set<import('node:http').ServerResponse>();
   http.on('request', (_req, res: import('node:http').ServerResponse) => {
     if (draining) res.shouldKeepAlive = false;
@@ -82,7 +86,8 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
     // 'close' also fires when the client leaves before the answer, so the set never keeps a response.
     res.once('close', () => {
       unanswered.delete(res);
-      if (draining) setImmediate(() => http.closeIdleConnections());
+      // A response begun before the signal kept its connection alive: idle now, it would hold the exit.
+      if (idleClosing) setImmediate(() => http.closeIdleConnections());
     });
   });
   logger.info(`listening on port ${port}`, { store: config.store, pipeline: config.pipelineName, eventsEnabled: publisher !== undefined });
@@ -93,12 +98,18 @@ export async function startService(config: ServiceConfig, logger: Logger = creat
       draining = true;
       for (const res of unanswered) if (!res.headersSent) res.shouldKeepAlive = false;
       const force = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      http.close(() => {
-        clearTimeout(force);
-        resolve();
-      });
-      // Keep-alive connections with no request in flight would hold close() open: end them now.
-      http.closeIdleConnections();
+      // Closing at once would reset requests that clients had sent in full: connections still in the kernel's accept
+      // queue, and accepted ones whose request is not parsed yet (http.Server's close() ends "idle" connections). So
+      // keep listening a moment (Cloud Run routes nothing new after SIGTERM), and close after one more poll of the loop.
+      setTimeout(() =>
+        setImmediate(() => {
+          idleClosing = true;
+          http.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        }),
+      LISTEN_AFTER_SIGNAL_MS);
     }).then(() => store.close()));
   return { url: `http://127.0.0.1:${port}`, port, store, close };
 }
