@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { App } from 'cdktf';
-import { buildFlightsStack } from '../examples/flights/main';
+import { buildFlightsStack } from '../examples/flights/flights-stack';
 
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 mkdirSync(dirname(resolve(outdir)), { recursive: true });

@@ -45,7 +45,8 @@ try {
   const example = join(work, 'example.js');
   const deep = join(work, 'handwritten-deep.js');
   const barrel = join(work, 'handwritten-barrel.js');
-  await compile(join(root, 'bench', 'synth-example-entry.ts'), example);
+  // The example's own entry point, exactly what `npm run synth` runs (with a registry image, so no image build).
+  await compile(join(root, 'examples', 'flights', 'main.ts'), example);
   const constructsOnly = join(work, 'constructs-only.js');
   await compile(join(root, 'bench', 'synth-construct-entry.ts'), constructsOnly);
   await compile(join(root, 'bench', 'handwritten-stack.ts'), deep);

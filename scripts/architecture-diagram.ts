@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { buildFlightsStack } from '../examples/flights/main';
+import { buildFlightsStack } from '../examples/flights/flights-stack';
 
 /** Synthesized Terraform JSON, read loosely. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

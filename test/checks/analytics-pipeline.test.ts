@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { buildFlightsStack, PLACEHOLDER_IMAGE } from '../../examples/flights/main';
+import { buildFlightsStack, PLACEHOLDER_IMAGE } from '../../examples/flights/flights-stack';
 import { flightEvents } from '../../examples/flights/flight-events';
 import { AnalyticsPipeline, BestPracticesAspect, RuleLevel, ServiceImage } from '../../src';
 import { aboveInfo, check, PINNED_IMAGE } from './helpers';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { TerraformStack, Testing } from 'cdktf';
 import { flightEvents } from '../../examples/flights/flight-events';
-import { buildFlightsStack, PLACEHOLDER_IMAGE } from '../../examples/flights/main';
+import { buildFlightsStack, PLACEHOLDER_IMAGE } from '../../examples/flights/flights-stack';
 import { ARCHITECTURE_FILE, README_FILE, architectureMarkdown, exampleStackJson, readmeWithDiagram, renderArchitecture } from '../../scripts/architecture-diagram';
 import { AnalyticsPipeline, ServiceImage } from '../../src';
 import { Json } from '../constructs/helpers';

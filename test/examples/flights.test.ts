@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing } from 'cdktf';
-import { buildFlightsApp, buildFlightsStack, flightsOptionsFromEnv, FlightsStackOptions, PLACEHOLDER_IMAGE } from '../../examples/flights/main';
+import { buildFlightsApp, buildFlightsStack, flightsOptionsFromEnv, FlightsStackOptions, PLACEHOLDER_IMAGE } from '../../examples/flights/flights-stack';
 
 Testing.setupJest();
 
