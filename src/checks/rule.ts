@@ -126,9 +126,13 @@ export function referencedAddresses(value: unknown): string[] {
 
 /** Whether a rule's `resourceTypes` pattern (`*` = any run of characters) matches a Terraform type. */
 export function typeMatches(pattern: string, type: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`);
+  let regex = PATTERNS.get(pattern);
+  if (regex === undefined) PATTERNS.set(pattern, (regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`)));
   return regex.test(type);
 }
+
+/** Compiled type patterns: every rule is matched against every resource of a synth. */
+const PATTERNS = new Map<string, RegExp>();
 
 function escapeRegex(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
