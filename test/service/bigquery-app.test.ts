@@ -6,6 +6,7 @@ import { BigQueryStoreOptions, createBigQueryStore } from '../../src/service/sto
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import type { Store } from '../../src/service/store/store';
 import { duckDbEngine } from './fake-bigquery/duckdb-engine';
+import { flightsStoreOptions } from './fake-bigquery/flights-store-options';
 import { FakeBigQuery, startFakeBigQuery } from './fake-bigquery/server';
 import { flightData } from './store-contract-data';
 
@@ -28,18 +29,7 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 function app(overrides: Partial<BigQueryStoreOptions> = {}) {
-  const store: Store = createBigQueryStore({
-    projectId: 'test-project',
-    datasetId: 'analytics_api',
-    viewId: 'flight_events_view',
-    schema: flightEvents,
-    maxBytesBilled: 1_000_000_000,
-    queryTimeoutMs: 5000,
-    pipelineName: 'flights',
-    apiEndpoint: fake.url,
-    maxRetries: 0,
-    ...overrides,
-  });
+  const store: Store = createBigQueryStore({ ...flightsStoreOptions(fake.url), ...overrides });
   return createApp({ store, schema: flightEvents, config: { pipelineName: 'flights', maxQueryWindowDays: 31 }, logger: silentLogger });
 }
 

@@ -1,9 +1,9 @@
 import * as fc from 'fast-check';
-import { flightEvents } from '../../examples/flights/flight-events';
 import { createBigQueryStore } from '../../src/service/store/bigquery-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
 import { QueryCache, QueryCacheOptions, cachedStore, listQueryKey } from '../../src/service/store/query-cache';
 import type { ListQuery, Page, Store } from '../../src/service/store/store';
+import { flightsStoreOptions } from './fake-bigquery/flights-store-options';
 import { FakeBigQuery, startFakeBigQuery } from './fake-bigquery/server';
 import { row, staticEngine } from './fake-bigquery/static-engine';
 
@@ -29,18 +29,7 @@ beforeEach(() => fake.reset());
 /** A cached BigQuery store on the fake with a hand-moved clock. */
 function storeWithClock(cache: Omit<QueryCacheOptions, 'now'> = {}) {
   const clock = { now: NOW };
-  const store = createBigQueryStore({
-    projectId: 'test-project',
-    datasetId: 'analytics_api',
-    viewId: 'flight_events_view',
-    schema: flightEvents,
-    maxBytesBilled: 1_000_000_000,
-    queryTimeoutMs: 5000,
-    pipelineName: 'flights',
-    apiEndpoint: fake.url,
-    maxRetries: 0,
-    cache: { ttlMs: 30_000, ...cache, now: () => clock.now },
-  });
+  const store = createBigQueryStore({ ...flightsStoreOptions(fake.url), cache: { ttlMs: 30_000, ...cache, now: () => clock.now } });
   return { store, clock };
 }
 
