@@ -109,12 +109,19 @@ describe('GitHub Actions workflows', () => {
     }
   });
 
-  it('publish on a v* tag with provenance', () => {
+  it('publish on a v* tag with provenance, through trusted publishing: no npm token, an npm that can exchange OIDC', () => {
     const release = workflow('release.yml');
     expect(release.on).toEqual({ push: { tags: ['v*'] } });
-    const publish = stepsOf(release).find((s) => /npm publish/.test(s.run ?? ''));
-    expect(publish.run).toContain('--provenance');
-    expect(publish.env.NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
+    const steps = stepsOf(release);
+    const publishAt = steps.findIndex((s) => /npm publish/.test(s.run ?? ''));
+    expect(steps[publishAt].run).toContain('--provenance');
+    expect(fs.readFileSync(path.join(WORKFLOWS, 'release.yml'), 'utf8')).not.toMatch(/secrets\.|NODE_AUTH_TOKEN|NPM_TOKEN/);
+    // Trusted publishing needs npm >= 11.5.1 (Node 20 ships npm 10): an exact version installed before the publish.
+    const upgradeAt = steps.findIndex((s) => /npm install --global npm@/.test(s.run ?? ''));
+    expect(upgradeAt).toBeGreaterThanOrEqual(0);
+    expect(upgradeAt).toBeLessThan(publishAt);
+    const [major, minor, patch] = /npm@(\d+)\.(\d+)\.(\d+)$/.exec(steps[upgradeAt].run.trim())!.slice(1).map(Number);
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(11 * 1e6 + 5 * 1e3 + 1);
   });
 
   it('deploy: build and push on pull requests and main, plan on pull requests, apply on main behind production, then check', () => {
