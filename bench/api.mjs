@@ -34,8 +34,10 @@ async function coldStart(bundle) {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [bundle], {
     // The cloud configuration: the BigQuery store connects lazily, so nothing leaves the machine before /healthz.
+    // Only the service's variables, as in its container: inheriting this shell's environment would also inherit
+    // settings such as NODE_EXTRA_CA_CERTS, which alone adds ~45 ms to every Node start here.
     env: {
-      ...process.env, PORT: String(port), STORE: 'bigquery', GOOGLE_CLOUD_PROJECT: 'bench-project', BIGQUERY_DATASET: 'flights_api',
+      PATH: process.env.PATH, PORT: String(port), STORE: 'bigquery', GOOGLE_CLOUD_PROJECT: 'bench-project', BIGQUERY_DATASET: 'flights_api',
       BIGQUERY_VIEW: 'flights', BIGQUERY_LOCATION: 'EU', PIPELINE_NAME: 'flights', PIPELINE_SCHEMA: schemaJson,
     },
     stdio: 'ignore',
