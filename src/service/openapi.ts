@@ -1,7 +1,7 @@
 import { FieldDefinition, FieldMode, FieldType } from '../schema/field';
 import type { RecordSchema } from '../schema/record-schema';
 import { ErrorCode } from './http-error';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './validation';
+import { getParameters, listParameters, openApiParameter } from './query-parameters';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1) or any other part of the document. */
 type Json = Record<string, unknown>;
@@ -23,9 +23,10 @@ export interface OpenApiOptions {
    */
   readonly version?: string;
   /**
-   * Base URL of the deployed service, e.g. the Cloud Run URL.
+   * Base URL of the service: the Cloud Run URL when deployed, `http://localhost:<port>` locally. The served
+   * document names the origin it was fetched from (see ./routes/openapi.ts).
    *
-   * @default - no `servers` entry (relative to where the document was fetched)
+   * @default - no `servers` entry
    */
   readonly serverUrl?: string;
   /**
@@ -35,7 +36,9 @@ export interface OpenApiOptions {
    */
   readonly eventsEnabled?: boolean;
   /**
-   * The schema events are validated against (the topic's full schema), when it differs from the exposed one.
+   * The schema events are validated against (the topic's full schema), when it differs from the exposed one. Only
+   * whether it has more fields shows in the document: this document is the read contract, and every caller of the
+   * API may read it, so the topic's other fields are never named here.
    *
    * @default - the exposed schema
    */
@@ -56,8 +59,14 @@ export function buildOpenApiDocument(schema: RecordSchema, options: OpenApiOptio
   const recordName = componentName(schema.name);
   const paths: Json = { '/v1/records': { get: listOperation(schema, recordName, options) } };
   if (schema.keyField) paths['/v1/records/{key}'] = { get: getOperation(schema, recordName, options) };
-  if (options.eventsEnabled) paths['/v1/events'] = { post: publishOperation(options.eventSchema ?? schema) };
+  if (options.eventsEnabled) paths['/v1/events'] = { post: publishOperation(schema) };
   Object.assign(paths, probePaths());
+  for (const item of Object.values(paths) as Json[]) {
+    for (const operation of Object.values(item) as Json[]) {
+      const responses = { ...(operation.responses as Json), ...pick(['401', '403']) };
+      operation.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
 
   const schemas: Json = {
     [recordName]: recordSchema(schema),
@@ -73,7 +82,7 @@ export function buildOpenApiDocument(schema: RecordSchema, options: OpenApiOptio
     },
     Error: errorSchema(),
   };
-  if (options.eventsEnabled) schemas[`${recordName}Event`] = eventSchema(options.eventSchema ?? schema);
+  if (options.eventsEnabled) schemas[`${recordName}Event`] = eventSchema(schema, hasHiddenFields(schema, options.eventSchema));
 
   return {
     openapi: '3.1.0',
@@ -89,6 +98,8 @@ export function buildOpenApiDocument(schema: RecordSchema, options: OpenApiOptio
       ].join('\n'),
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    // Cloud Run checks every request against roles/run.invoker before it reaches the service, probes included.
+    security: [{ [SECURITY_SCHEME]: [] }],
     tags: [
       { name: 'records', description: 'Read the stored records.' },
       ...(options.eventsEnabled ? [{ name: 'events', description: 'Publish events into the pipeline.' }] : []),
@@ -97,26 +108,40 @@ export function buildOpenApiDocument(schema: RecordSchema, options: OpenApiOptio
     paths,
     components: {
       schemas,
-      parameters: windowParameters(options.maxQueryWindowDays),
       responses: errorResponses(),
       headers: {
         'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
       },
+      securitySchemes: { [SECURITY_SCHEME]: securityScheme() },
     },
   };
 }
 
+/** The name of the one security scheme: what Cloud Run's IAM checks. */
+export const SECURITY_SCHEME = 'googleIdToken';
+
+function securityScheme(): Json {
+  return {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: [
+      "A Google-signed identity token whose audience is the service's URL, as `Authorization: Bearer <token>`.",
+      'Cloud Run checks it before the request reaches the service: the caller needs `roles/run.invoker` on the',
+      'service (401 without a valid token, 403 without the role). Get one with `gcloud auth print-identity-token`',
+      "(a user), from the metadata server or a service account's credentials (code), or let",
+      '`gcloud run services proxy` add it for you. A service deployed with public access accepts calls without it.',
+    ].join(' '),
+  };
+}
+
+/** Whether events carry fields the exposed (read) schema does not. */
+function hasHiddenFields(schema: RecordSchema, eventSchema: RecordSchema | undefined): boolean {
+  return (eventSchema?.fieldNames ?? []).some((name) => !schema.field(name));
+}
+
 function listOperation(schema: RecordSchema, recordName: string, options: OpenApiOptions): Json {
-  const filters = schema.clusteringFields.map((name) => {
-    const field = schema.field(name)!;
-    return {
-      name,
-      in: 'query',
-      required: false,
-      description: `Only records whose ${name} equals this value.${field.description ? ` ${field.name}: ${field.description}` : ''}`,
-      schema: parameterSchema(field),
-    };
-  });
+  const p = listParameters(schema, options.maxQueryWindowDays);
   return {
     operationId: 'listRecords',
     tags: ['records'],
@@ -126,26 +151,7 @@ function listOperation(schema: RecordSchema, recordName: string, options: OpenAp
       schema.keyField ? `Each ${schema.keyField} appears once: the version Pub/Sub accepted last.` : 'Every delivered message is a record (no key).',
       `The window may span at most ${options.maxQueryWindowDays} days.`,
     ].join(' '),
-    parameters: [
-      ref('parameters', 'from'),
-      ref('parameters', 'to'),
-      {
-        name: 'limit',
-        in: 'query',
-        required: false,
-        description: 'Records per page.',
-        schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
-      },
-      {
-        name: 'cursor',
-        in: 'query',
-        required: false,
-        description: 'The `nextCursor` of the previous page, unchanged.',
-        schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 1024 },
-      },
-      fieldsParameter(schema),
-      ...filters,
-    ],
+    parameters: [p.from, p.to, p.limit, p.cursor, p.fields, ...p.filters].map(openApiParameter),
     responses: {
       '200': { description: 'A page of records.', content: { 'application/json': { schema: ref('schemas', `${recordName}Page`) } } },
       ...pick(['400', '503', '504']),
@@ -154,18 +160,13 @@ function listOperation(schema: RecordSchema, recordName: string, options: OpenAp
 }
 
 function getOperation(schema: RecordSchema, recordName: string, options: OpenApiOptions): Json {
-  const key = schema.field(schema.keyField!)!;
+  const p = getParameters(schema, options.maxQueryWindowDays)!;
   return {
     operationId: 'getRecord',
     tags: ['records'],
-    summary: `Read one ${schema.name} by ${key.name}`,
+    summary: `Read one ${schema.name} by ${schema.keyField}`,
     description: `The latest version of the record within [from, to) (default: the last ${options.maxQueryWindowDays} days).`,
-    parameters: [
-      { name: 'key', in: 'path', required: true, description: `The record's ${key.name}.`, schema: parameterSchema(key) },
-      ref('parameters', 'from'),
-      ref('parameters', 'to'),
-      fieldsParameter(schema),
-    ],
+    parameters: [p.key, p.from, p.to, p.fields].map(openApiParameter),
     responses: {
       '200': { description: 'The record.', content: { 'application/json': { schema: ref('schemas', recordName) } } },
       ...pick(['400', '404', '503', '504']),
@@ -221,6 +222,7 @@ function probePaths(): Json {
         operationId: 'health',
         tags: ['operations'],
         summary: 'The process is up',
+        description: 'Answers as soon as the process serves HTTP; Cloud Run probes it to start and keep the instance.',
         responses: { '200': { description: 'Up.', content: { 'application/json': { schema: status('ok') } } } },
       },
     },
@@ -229,6 +231,7 @@ function probePaths(): Json {
         operationId: 'ready',
         tags: ['operations'],
         summary: 'The store answers',
+        description: 'Asks the store (BigQuery or DuckDB) a trivial question, within a short timeout.',
         responses: {
           '200': { description: 'Ready to serve queries.', content: { 'application/json': { schema: status('ready') } } },
           ...pick(['503']),
@@ -240,55 +243,11 @@ function probePaths(): Json {
         operationId: 'openApiDocument',
         tags: ['operations'],
         summary: 'This document',
+        description: 'The OpenAPI document of this service, naming the origin it was fetched from as its server.',
         responses: { '200': { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
       },
     },
   };
-}
-
-function windowParameters(maxQueryWindowDays: number): Json {
-  const bound = (name: string, what: string, fallback: string) => ({
-    name,
-    in: 'query',
-    required: false,
-    description: `${what} (ISO 8601 with a zone). Default: ${fallback}. from..to spans at most ${maxQueryWindowDays} days.`,
-    schema: { type: 'string', format: 'date-time' },
-    example: name === 'from' ? '2024-05-01T00:00:00Z' : '2024-05-02T00:00:00Z',
-  });
-  return {
-    from: bound('from', 'Start of the window, inclusive', 'to minus 24 hours when listing, to minus the maximum window on lookups'),
-    to: bound('to', 'End of the window, exclusive', 'now'),
-  };
-}
-
-function fieldsParameter(schema: RecordSchema): Json {
-  return {
-    name: 'fields',
-    in: 'query',
-    required: false,
-    description: `Comma-separated fields to return (${schema.eventTimeField} is always returned). Default: all of ${schema.fieldNames.join(', ')}.`,
-    schema: { type: 'string' },
-    style: 'form',
-    explode: false,
-  };
-}
-
-/** A URL parameter's schema: the text a client sends for a value of the field. */
-function parameterSchema(field: FieldDefinition): Json {
-  switch (field.type) {
-    case FieldType.INT64:
-      return { type: 'integer', format: 'int64' };
-    case FieldType.BOOLEAN:
-      return { type: 'boolean' };
-    case FieldType.DATE:
-      return { type: 'string', format: 'date' };
-    case FieldType.TIMESTAMP:
-      return { type: 'string', format: 'date-time' };
-    case FieldType.NUMERIC:
-      return { type: 'string', pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$' };
-    default:
-      return { type: 'string' };
-  }
 }
 
 /** The record as the API returns it: every property optional but the event time, since `fields` projects. */
@@ -354,12 +313,21 @@ function nullable(schema: Json): Json {
   return schema; // JSON columns already accept null
 }
 
-/** An event in Avro's JSON encoding, as Pub/Sub validates it against the topic's schema. */
-function eventSchema(schema: RecordSchema): Json {
+/**
+ * An event in Avro's JSON encoding, as Pub/Sub validates it against the topic's schema. Only the exposed fields are
+ * described: when the topic has more, the document says so without naming them.
+ */
+function eventSchema(schema: RecordSchema, hiddenFields: boolean): Json {
+  const body = avroRecordBody(schema.fields, { namespace: schema.namespace, path: [schema.name] });
+  const description = `A ${schema.name} event in Avro's JSON encoding: nullable values are wrapped in their Avro branch.`;
+  if (!hiddenFields) return { type: 'object', description, ...body };
   return {
     type: 'object',
-    description: `A ${schema.name} event in Avro's JSON encoding: nullable values are wrapped in their Avro branch.`,
-    ...avroRecordBody(schema.fields, { namespace: schema.namespace, path: [schema.name] }),
+    description:
+      `${description} The topic's schema has fields this API does not expose; they are not listed here, as every ` +
+      "caller of the API can read this document. The topic's Avro schema is the full contract for publishers.",
+    ...body,
+    additionalProperties: true,
   };
 }
 
@@ -457,8 +425,10 @@ function errorSchema(): Json {
   };
 }
 
-const ERROR_RESPONSES: Record<string, { name: string; description: string; retryAfter?: boolean }> = {
+const ERROR_RESPONSES: Record<string, { name: string; description: string; retryAfter?: boolean; fromCloudRun?: boolean }> = {
   '400': { name: 'BadRequest', description: 'A parameter or the body is invalid; the message names it.' },
+  '401': { name: 'Unauthenticated', description: "No valid Google-signed identity token for this service's URL; Cloud Run answers before the service.", fromCloudRun: true },
+  '403': { name: 'Forbidden', description: 'The caller lacks roles/run.invoker on the service; Cloud Run answers before the service.', fromCloudRun: true },
   '404': { name: 'NotFound', description: 'No such record (or path).' },
   '413': { name: 'PayloadTooLarge', description: 'The body is larger than the service accepts.' },
   '415': { name: 'UnsupportedMediaType', description: 'The body is not application/json.' },
@@ -468,12 +438,13 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string; retry
 
 function errorResponses(): Json {
   return Object.fromEntries(
-    Object.values(ERROR_RESPONSES).map(({ name, description, retryAfter }) => [
+    Object.values(ERROR_RESPONSES).map(({ name, description, retryAfter, fromCloudRun }) => [
       name,
       {
         description,
         ...(retryAfter ? { headers: { 'Retry-After': ref('headers', 'Retry-After') } } : {}),
-        content: { 'application/json': { schema: ref('schemas', 'Error') } },
+        // Cloud Run's own answers are Google's HTML error pages, not this API's error shape.
+        content: fromCloudRun ? { 'text/html': { schema: { type: 'string' } } } : { 'application/json': { schema: ref('schemas', 'Error') } },
       },
     ]),
   );

@@ -2,8 +2,13 @@ import { validate } from '@readme/openapi-parser';
 import { flightEvents } from '../../examples/flights/flight-events';
 import { Field, FieldMode, RecordSchema } from '../../src/schema';
 import { ErrorCode } from '../../src/service/http-error';
-import { buildOpenApiDocument } from '../../src/service/openapi';
-import { TYPED_WIRE, readings, tickets } from './store-contract-data';
+import { SECURITY_SCHEME, buildOpenApiDocument } from '../../src/service/openapi';
+import { LocalPublisher } from '../../src/service/events/local-publisher';
+import { createLogger } from '../../src/service/logger';
+import { DuckDbStore } from '../../src/service/store/duckdb-store';
+import { NOW_MILLIS, bodyOf, harness, stubStore, validFlightEvent } from './app-harness';
+import { responseChecker } from './openapi-conformance';
+import { MICROS_PER_HOUR, T0, TYPED_WIRE, expectedRecords, flightData, query, readingData, readings, ticketData, tickets } from './store-contract-data';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,32 +18,10 @@ async function expectValid(document: Json): Promise<void> {
   expect(result.valid ? [] : result.errors.map((e) => e.message)).toEqual([]);
 }
 
-function param(operation: Json, name: string, document: Json): Json {
-  const found = (operation.parameters as Json[])
-    .map((p) => (p.$ref ? document.components.parameters[p.$ref.split('/').pop()] : p))
-    .find((p) => p.name === name);
+function param(operation: Json, name: string): Json {
+  const found = (operation.parameters as Json[]).find((p) => p.name === name);
   if (!found) throw new Error(`no parameter ${name}`);
   return found;
-}
-
-/** The JSON types a schema allows, or undefined when it does not say (JSON columns, oneOf). */
-function allowedTypes(schema: Json): string[] | undefined {
-  if (schema.type) return [schema.type].flat();
-  if (schema.oneOf) return (schema.oneOf as Json[]).flatMap((s) => (s.enum ? ['string'] : [s.type].flat()));
-  return undefined;
-}
-
-/** Checks a value against the types (and nested properties and items) of a generated schema. */
-function conforms(schema: Json, value: unknown, path: string): string[] {
-  const jsonType = value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-  const types = allowedTypes(schema);
-  if (types && !types.includes(jsonType) && !(jsonType === 'integer' && types.includes('number'))) return [`${path}: ${jsonType} not in ${types.join('|')}`];
-  if (jsonType === 'string' && schema.pattern && !new RegExp(schema.pattern).test(value as string)) return [`${path}: ${String(value)} does not match ${schema.pattern}`];
-  if (jsonType === 'array' && schema.items) return (value as unknown[]).flatMap((v, i) => conforms(schema.items, v, `${path}[${i}]`));
-  if (jsonType === 'object' && schema.properties) {
-    return Object.entries(value as Json).flatMap(([k, v]) => (schema.properties[k] ? conforms(schema.properties[k], v, `${path}.${k}`) : [`${path}.${k}: not declared`]));
-  }
-  return [];
 }
 
 describe('buildOpenApiDocument', () => {
@@ -56,7 +39,7 @@ describe('buildOpenApiDocument', () => {
     expect(Object.keys(keyless.paths as Json)).toEqual(['/v1/records', '/v1/events', '/healthz', '/readyz', '/openapi.json']);
     const ticketsDoc = buildOpenApiDocument(tickets, { maxQueryWindowDays: 31 });
     await expectValid(ticketsDoc);
-    expect(param((ticketsDoc.paths as Json)['/v1/records/{key}'].get, 'key', ticketsDoc).schema).toEqual({ type: 'integer', format: 'int64' });
+    expect(param((ticketsDoc.paths as Json)['/v1/records/{key}'].get, 'key').schema).toEqual({ type: 'integer', format: 'int64' });
   });
 
   test('fails when the document is broken (the validator is not vacuous)', async () => {
@@ -77,20 +60,22 @@ describe('buildOpenApiDocument', () => {
 
   test('GET /v1/records takes the window, paging, projection and one typed filter per clustering field', () => {
     const list = (flights.paths as Json)['/v1/records'].get;
-    const names = (list.parameters as Json[]).map((p) => p.name ?? p.$ref.split('/').pop());
+    const names = (list.parameters as Json[]).map((p) => p.name);
     expect(names).toEqual(['from', 'to', 'limit', 'cursor', 'fields', 'airline', 'origin', 'destination', 'status']);
-    expect(param(list, 'from', flights).schema).toEqual({ type: 'string', format: 'date-time' });
-    expect(param(list, 'to', flights).description).toMatch(/at most 31 days/);
-    expect(param(list, 'limit', flights).schema).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
-    expect(param(list, 'airline', flights)).toMatchObject({ in: 'query', required: false, schema: { type: 'string' } });
+    expect(param(list, 'from').schema).toEqual({ type: 'string', format: 'date-time' });
+    expect(param(list, 'to').description).toMatch(/at most 31 days/);
+    expect(param(list, 'limit').schema).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
+    expect(param(list, 'airline')).toMatchObject({ in: 'query', required: false, schema: { type: 'string' } });
+    expect(param(list, 'cursor').schema).toEqual({ type: 'string', pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength: 1024 });
+    expect(param(list, 'fields')).toMatchObject({ style: 'form', explode: false, schema: { type: 'array', items: { enum: flightEvents.fieldNames } } });
 
     const doc = buildOpenApiDocument(readings, { maxQueryWindowDays: 31 });
     const readingsList = (doc.paths as Json)['/v1/records'].get;
-    expect(param(readingsList, 'level', doc).schema).toEqual({ type: 'integer', format: 'int64' });
-    expect(param(readingsList, 'active', doc).schema).toEqual({ type: 'boolean' });
-    expect(param(readingsList, 'day', doc).schema).toEqual({ type: 'string', format: 'date' });
-    expect(param(readingsList, 'price', doc).schema).toMatchObject({ type: 'string', pattern: expect.any(String) });
-    expect(param((buildOpenApiDocument(tickets, { maxQueryWindowDays: 31 }).paths as Json)['/v1/records'].get, 'due', doc).schema).toEqual({
+    expect(param(readingsList, 'level').schema).toEqual({ type: 'integer', format: 'int64' });
+    expect(param(readingsList, 'active').schema).toEqual({ type: 'boolean' });
+    expect(param(readingsList, 'day').schema).toEqual({ type: 'string', format: 'date' });
+    expect(param(readingsList, 'price').schema).toMatchObject({ type: 'string', pattern: expect.any(String) });
+    expect(param((buildOpenApiDocument(tickets, { maxQueryWindowDays: 31 }).paths as Json)['/v1/records'].get, 'due').schema).toEqual({
       type: 'string',
       format: 'date-time',
     });
@@ -113,22 +98,15 @@ describe('buildOpenApiDocument', () => {
     expect(record.properties.event_id.description).toMatch(/Unique id/);
   });
 
-  test('a record on the wire conforms to the generated schema', () => {
-    const record = (flights.components as Json).schemas.FlightEvent;
-    expect(conforms(record, TYPED_WIRE, 'record')).toEqual([]);
-    expect(conforms(record, { ...TYPED_WIRE, passengers: 12.5 }, 'record')).toEqual(['record.passengers: number not in integer|string|null']);
-    expect(conforms(record, { ...TYPED_WIRE, revenue_eur: '12.50' }, 'record')).toHaveLength(1);
-  });
-
   test('errors have one schema and every status the API answers', () => {
     const components = flights.components as Json;
     expect(components.schemas.Error.properties.error.properties.code.enum).toEqual(Object.values(ErrorCode));
-    expect(Object.keys(components.responses)).toEqual(['BadRequest', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unavailable', 'Timeout']);
+    expect(Object.keys(components.responses)).toEqual(['BadRequest', 'Unauthenticated', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unavailable', 'Timeout']);
     expect(components.responses.Unavailable.headers['Retry-After']).toBeDefined();
     const paths = flights.paths as Json;
-    expect(Object.keys(paths['/v1/records'].get.responses)).toEqual(['200', '400', '503', '504']);
-    expect(Object.keys(paths['/v1/records/{key}'].get.responses)).toEqual(['200', '400', '404', '503', '504']);
-    expect(Object.keys(paths['/v1/events'].post.responses)).toEqual(['200', '400', '413', '415', '503', '504']);
+    expect(Object.keys(paths['/v1/records'].get.responses)).toEqual(['200', '400', '401', '403', '503', '504']);
+    expect(Object.keys(paths['/v1/records/{key}'].get.responses)).toEqual(['200', '400', '401', '403', '404', '503', '504']);
+    expect(Object.keys(paths['/v1/events'].post.responses)).toEqual(['200', '400', '401', '403', '413', '415', '503', '504']);
     expect(paths['/readyz'].get.responses['503']).toEqual({ $ref: '#/components/responses/Unavailable' });
   });
 
@@ -144,13 +122,31 @@ describe('buildOpenApiDocument', () => {
     expect(body.oneOf[1]).toMatchObject({ type: 'array', maxItems: 1000 });
   });
 
-  test('describes the event schema when it differs from the exposed one', async () => {
+  test('describes events without naming the fields the API hides', async () => {
     const exposed = flightEvents.project(['event_id', 'airline', 'status']);
     const doc = buildOpenApiDocument(exposed, { maxQueryWindowDays: 31, eventsEnabled: true, eventSchema: flightEvents });
     await expectValid(doc);
     const schemas = (doc.components as Json).schemas;
     expect(Object.keys(schemas.FlightEvent.properties)).toEqual(['event_id', 'event_time', 'airline', 'status']);
-    expect(Object.keys(schemas.FlightEventEvent.properties)).toEqual(flightEvents.fieldNames);
+    expect(Object.keys(schemas.FlightEventEvent.properties)).toEqual(['event_id', 'event_time', 'airline', 'status']);
+    expect(schemas.FlightEventEvent).toMatchObject({ additionalProperties: true, description: expect.stringMatching(/fields this API does not expose/) });
+    // Nothing the document names with events on is missing from the read-only document ("details" is also the error's).
+    const readOnly = buildOpenApiDocument(exposed, { maxQueryWindowDays: 31 });
+    const [withEvents, withoutEvents] = [JSON.stringify(doc), JSON.stringify(readOnly)];
+    const hidden = flightEvents.fieldNames.filter((name) => !exposed.field(name));
+    expect(hidden.filter((name) => withEvents.includes(`"${name}"`) && !withoutEvents.includes(`"${name}"`))).toEqual([]);
+    expect(schemas.FlightEvent).toEqual((readOnly.components as Json).schemas.FlightEvent);
+  });
+
+  test('every operation needs the identity token Cloud Run checks, and may answer 401 and 403', () => {
+    expect(flights.security).toEqual([{ [SECURITY_SCHEME]: [] }]);
+    expect((flights.components as Json).securitySchemes[SECURITY_SCHEME]).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    for (const [path, item] of Object.entries(flights.paths as Json)) {
+      for (const [method, operation] of Object.entries(item as Json)) {
+        expect([`${method} ${path}`, operation.security ?? flights.security]).toEqual([`${method} ${path}`, [{ [SECURITY_SCHEME]: [] }]]);
+        expect(operation.responses).toMatchObject({ '401': { $ref: '#/components/responses/Unauthenticated' }, '403': { $ref: '#/components/responses/Forbidden' } });
+      }
+    }
   });
 
   test('a schema without namespace names nested branches by path only', () => {
@@ -161,5 +157,87 @@ describe('buildOpenApiDocument', () => {
     });
     const event = (buildOpenApiDocument(schema, { maxQueryWindowDays: 1, eventsEnabled: true }).components as Json).schemas.OrderEvent;
     expect(event.properties.customer.oneOf[1].required).toEqual(['Order_customer']);
+  });
+});
+
+describe('real responses conform to the served document (ajv, JSON Schema 2020-12)', () => {
+  const ALL_MAY = '&from=2024-05-01T00:00:00Z&to=2024-05-31T00:00:00Z';
+
+  /** Every page of the window, each response checked; returns how many records were seen. */
+  async function walk(app: ReturnType<typeof harness>['app'], check: ReturnType<typeof responseChecker>, query: string): Promise<number> {
+    let seen = 0;
+    let url = `/v1/records?limit=1000${query}`;
+    for (;;) {
+      const res = await app.request(url);
+      const body = await bodyOf(res);
+      expect(check('GET', '/v1/records', res.status, body)).toEqual([]);
+      seen += body.records.length;
+      if (!body.nextCursor) return seen;
+      url = `/v1/records?limit=1000${query}&cursor=${body.nextCursor}`;
+    }
+  }
+
+  test('flights: pages, projections, lookups, errors, events and probes', async () => {
+    const store = await DuckDbStore.create({ schema: flightEvents });
+    try {
+      await store.insert(flightData());
+      const publisher = new LocalPublisher({ sink: store, schema: flightEvents, clock: { nowMillis: () => NOW_MILLIS }, logger: createLogger(() => undefined) });
+      const { app } = harness({ store, schema: flightEvents, publisher });
+      const docRes = await app.request('/openapi.json');
+      const document = await bodyOf(docRes);
+      const check = responseChecker(document);
+      expect(check('GET', '/openapi.json', docRes.status, document)).toEqual([]);
+
+      expect(await walk(app, check, ALL_MAY)).toBeGreaterThan(2400);
+      expect(await walk(app, check, `${ALL_MAY}&fields=status,passengers&airline=AF`)).toBeGreaterThan(0);
+      const requests: Array<[string, string, RequestInit?]> = [
+        ['/v1/records/{key}', '/v1/records/typed?from=2024-05-13T00:00:00Z&to=2024-05-14T00:00:00Z'],
+        ['/v1/records/{key}', '/v1/records/evt-00040?from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&fields=status'],
+        ['/v1/records/{key}', '/v1/records/nope'],
+        ['/v1/records', '/v1/records?limit=0&from=yesterday'],
+        ['/v1/records/{key}', '/v1/records/x?cursor=abc'],
+        ['/healthz', '/healthz'],
+        ['/readyz', '/readyz'],
+        ['/v1/events', '/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validFlightEvent()) }],
+        ['/v1/events', '/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ event_id: 1 }]) }],
+        ['/v1/events', '/v1/events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }],
+      ];
+      const statuses: number[] = [];
+      for (const [path, url, init] of requests) {
+        const res = await app.request(url, init);
+        statuses.push(res.status);
+        expect(check(init?.method ?? 'GET', path, res.status, await bodyOf(res))).toEqual([]);
+      }
+      expect(statuses).toEqual([200, 200, 404, 400, 400, 200, 200, 200, 400, 415]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test.each([
+    ['readings (no key; INT64, BOOLEAN, DATE and NUMERIC filters)', readings, readingData],
+    ['tickets (INT64 key)', tickets, ticketData],
+  ])('%s', async (_name, schema, data) => {
+    const store = await DuckDbStore.create({ schema });
+    try {
+      await store.insert(data());
+      const { app } = harness({ store, schema });
+      const check = responseChecker(await bodyOf(await app.request('/openapi.json')));
+      expect(await walk(app, check, ALL_MAY)).toBe(expectedRecords(schema, data(), query(schema, { fromMicros: T0, toMicros: T0 + 30n * 24n * MICROS_PER_HOUR, limit: 100_000 })).length);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('fails when a response does not match (the check is not vacuous)', async () => {
+    const check = responseChecker(await bodyOf(await harness({ store: stubStore(), schema: flightEvents }).app.request('/openapi.json')));
+    expect(check('GET', '/v1/records/{key}', 200, TYPED_WIRE)).toEqual([]);
+    expect(check('GET', '/v1/records/{key}', 200, { ...TYPED_WIRE, passengers: 12.5 })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/passengers must be integer/)]),
+    );
+    expect(check('GET', '/v1/records/{key}', 200, { ...TYPED_WIRE, revenue_eur: '12.50' })).toEqual([expect.stringMatching(/\/revenue_eur must match pattern/)]);
+    expect(check('GET', '/v1/records/{key}', 200, { ...TYPED_WIRE, unknown: 1 })).toEqual([expect.stringMatching(/must NOT have additional properties/)]);
+    expect(check('GET', '/v1/records', 418, {})).toEqual(['GET /v1/records does not declare status 418']);
+    expect(check('GET', '/v1/records', 400, { error: { code: 'NOPE', message: 'x' } })).toEqual([expect.stringMatching(/\/error\/code must be equal to one of the allowed values/)]);
   });
 });
