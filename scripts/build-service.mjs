@@ -2,7 +2,8 @@
 // it: `npm run build:service`. The esbuild target is read from the Dockerfile's base image, so the two never differ.
 // Usage: node scripts/build-service.mjs [--outdir dist/service]
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +32,12 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(dockerfile, join(outdir, 'Dockerfile'));
+// The API reference's renderer (served at /docs, never from a CDN), with its license, beside the bundle.
+const swaggerUi = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+mkdirSync(join(outdir, 'docs'), { recursive: true });
+for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE', 'NOTICE']) copyFileSync(join(swaggerUi, file), join(outdir, 'docs', file));
 
 const bytes = statSync(outfile).size;
 console.log(`${outfile}: ${(bytes / 1024 / 1024).toFixed(2)} MB (${bytes} bytes), target ${target}`);
+const docsBytes = readdirSync(join(outdir, 'docs')).reduce((sum, file) => sum + statSync(join(outdir, 'docs', file)).size, 0);
+console.log(`${join(outdir, 'docs')}: ${(docsBytes / 1024 / 1024).toFixed(2)} MB (the API reference's files)`);

@@ -38,6 +38,7 @@ async function start(): Promise<void> {
       `  Filtered:             ${base}/v1/records?airline=AF&status=DELAYED`,
       `  Last 3 days:          ${base}/v1/records?from=${new Date(Date.now() - 3 * 86_400_000).toISOString()}`,
       `  One record:           ${base}/v1/records/${example.event_id}`,
+      `  API reference:        ${base}/docs`,
       `  OpenAPI document:     ${base}/openapi.json`,
       `  Health / readiness:   ${base}/healthz  ${base}/readyz`,
       '',

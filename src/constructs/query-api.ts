@@ -66,6 +66,16 @@ export interface QueryApiOptions {
   readonly enableEventsEndpoint?: boolean;
 
   /**
+   * Whether the service serves its interactive API reference at `/docs`: Swagger UI rendered from the service's own
+   * `/openapi.json`, with "try it" against the same origin. On by default: it shows the callers the API already
+   * admits (roles/run.invoker) exactly what `/openapi.json` tells them, its files are inside the image, and the page
+   * makes no request to any other host (strict Content-Security-Policy). Off, `/docs` answers 404.
+   *
+   * @default true
+   */
+  readonly enableApiDocs?: boolean;
+
+  /**
    * Who may call the API, as IAM members (`user:ana@example.com`, `serviceAccount:...`, `group:...`). Public
    * access must be asked for with `allowPublicAccess`.
    *
@@ -293,6 +303,8 @@ export class QueryApi extends Construct {
       { name: 'MAX_BYTES_BILLED', value: String(props.maxBytesBilled ?? 10 * 1024 ** 3) },
       { name: 'QUERY_TIMEOUT_MS', value: String(props.queryTimeoutMs ?? 10000) },
     ];
+    // The service serves /docs unless told otherwise (API_DOCS defaults to true).
+    if (props.enableApiDocs === false) env.push({ name: 'API_DOCS', value: 'false' });
     if (props.enableEventsEndpoint && props.ingest) {
       this.eventsPublisherGrant = new PubsubTopicIamMember(this, 'EventsPublisherGrant', {
         topic: props.ingest.topic.id,

@@ -10,6 +10,7 @@ import type { Publisher } from './events/publisher';
 import type { Logger } from './logger';
 import { errorHandler, methodNotAllowedResponse, notFoundHandler } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
+import { docsRoutes } from './routes/docs';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
@@ -43,13 +44,20 @@ export interface AppDeps {
    * @default - `schema`
    */
   readonly eventSchema?: RecordSchema;
+  /**
+   * Folders holding the API reference's renderer files (Swagger UI), searched in order: `/docs` is served when given.
+   *
+   * @default - no `/docs` (404)
+   */
+  readonly docsAssetDirectories?: readonly string[];
 }
 
 /** Request ids a client may send us and have echoed: bounded, no spaces or quotes. */
 const REQUEST_ID_LIMIT = 128;
 
 /**
- * The query API as a Hono app: records, events (when a publisher is given), probes and the OpenAPI document,
+ * The query API as a Hono app: records, events (when a publisher is given), probes, the OpenAPI document and its
+ * reference page (when its files are given),
  * with request ids, structured access logs, one JSON error shape, 404 for unknown paths and 405 + Allow for
  * wrong methods. Pure: no environment, no port; `app.request()` runs it in tests.
  */
@@ -66,6 +74,7 @@ export function createApp(deps: AppDeps) {
     app.route('/v1/events', eventRoutes({ publisher, schema: deps.eventSchema ?? schema, maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024 }));
   }
   app.route('/', openApiRoutes({ schema, config, eventsEnabled: publisher !== undefined, eventSchema: deps.eventSchema }));
+  if (deps.docsAssetDirectories) app.route('/', docsRoutes({ title: config.pipelineName, assetDirectories: deps.docsAssetDirectories }));
   app.notFound(notFoundHandler);
   app.onError(errorHandler(logger));
   return app;

@@ -42,6 +42,8 @@ export interface ServiceConfig extends AppConfig {
   readonly duckdbPath: string;
   /** `CACHE_TTL_SECONDS`: how long BigQuery answers are reused; unset keeps the store's default. */
   readonly cacheTtlSeconds?: number;
+  /** `API_DOCS`: `true` (default) serves the API reference at `/docs`, `false` turns it off. */
+  readonly apiDocs: boolean;
 }
 
 /** A configuration the service cannot start with; the message names every variable at fault. */
@@ -106,6 +108,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   const maxBytesBilled = text('MAX_BYTES_BILLED') ?? DEFAULT_MAX_BYTES_BILLED;
   if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`MAX_BYTES_BILLED must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
+  const apiDocsText = text('API_DOCS') ?? 'true';
+  if (apiDocsText !== 'true' && apiDocsText !== 'false') problems.push(`API_DOCS must be true or false, got ${JSON.stringify(apiDocsText)}`);
   const eventsTopic = text('EVENTS_TOPIC');
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
 
@@ -129,5 +133,6 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     eventsTopic,
     eventSchema,
     duckdbPath: text('DUCKDB_PATH') ?? ':memory:',
+    apiDocs: apiDocsText !== 'false',
   };
 }

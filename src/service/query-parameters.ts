@@ -23,7 +23,6 @@ export interface ParameterSpec<T = unknown> {
   readonly schema: Json;
   /** How a list travels in the query string (OpenAPI `style`/`explode`): comma-separated, in one parameter. */
   readonly commaSeparated?: boolean;
-  readonly example?: unknown;
   /** The typed value of the text a client sent. */
   parse(text: string): Parsed<T>;
 }
@@ -121,27 +120,26 @@ export function openApiParameter(spec: ParameterSpec): Json {
     description: spec.description,
     schema: spec.schema,
     ...(spec.commaSeparated ? { style: 'form', explode: false } : {}),
-    ...(spec.example !== undefined ? { example: spec.example } : {}),
   };
 }
 
 const TIMESTAMP_HINT = 'an ISO 8601 timestamp with a zone, e.g. 2024-05-01T10:00:00Z';
 
 function windowParameters(maxQueryWindowDays: number, fromDefault: string): { from: ParameterSpec<bigint>; to: ParameterSpec<bigint> } {
-  const bound = (name: 'from' | 'to', what: string, fallback: string, example: string): ParameterSpec<bigint> => ({
+  // No `example`: reference pages fill it into "try it", and a fixed date would query a window with no data.
+  const bound = (name: 'from' | 'to', what: string, fallback: string): ParameterSpec<bigint> => ({
     name,
     in: 'query',
     description: `${what} (ISO 8601 with a zone). Default: ${fallback}. from..to spans at most ${maxQueryWindowDays} days.`,
     schema: { type: 'string', format: 'date-time' },
-    example,
     parse: (text) => {
       const micros = isoToMicros(text);
       return micros === undefined ? { error: `${name} must be ${TIMESTAMP_HINT}, got ${JSON.stringify(text)}` } : { value: micros };
     },
   });
   return {
-    from: bound('from', 'Start of the window, inclusive', fromDefault, '2024-05-01T00:00:00Z'),
-    to: bound('to', 'End of the window, exclusive', 'now', '2024-05-02T00:00:00Z'),
+    from: bound('from', 'Start of the window, inclusive', fromDefault),
+    to: bound('to', 'End of the window, exclusive', 'now'),
   };
 }
 

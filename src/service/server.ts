@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { systemClock } from './clock';
@@ -32,6 +33,12 @@ const SHUTDOWN_GRACE_MS = 8_000;
 /** After SIGTERM, how long the listener stays open: long enough to read requests already sent, short beside the grace. */
 const LISTEN_AFTER_SIGNAL_MS = 250;
 
+/**
+ * Where the API reference's files are: beside the bundle (`dist/service/docs`, copied there by
+ * scripts/build-service.mjs, and so in the image), else in swagger-ui-dist when running from the sources (`npm start`).
+ */
+const DOCS_ASSET_DIRECTORIES = [join(__dirname, 'docs'), join(__dirname, '..', '..', 'node_modules', 'swagger-ui-dist')];
+
 /** Opens the store the configuration names; each store's module is loaded only when chosen. */
 async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store: Store; publisher?: Publisher }> {
   if (config.store === StoreKind.DUCKDB) {
@@ -61,7 +68,16 @@ async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store
 /** Starts the service with a parsed configuration on `config.port` (0 picks a free port). */
 export async function startService(config: ServiceConfig, logger: Logger = createLogger()): Promise<RunningService> {
   const { store, publisher } = await openStore(config, logger);
-  const app = createApp({ store, schema: config.schema, config, logger, clock: systemClock, publisher, eventSchema: config.eventSchema });
+  const app = createApp({
+    store,
+    schema: config.schema,
+    config,
+    logger,
+    clock: systemClock,
+    publisher,
+    eventSchema: config.eventSchema,
+    docsAssetDirectories: config.apiDocs ? DOCS_ASSET_DIRECTORIES : undefined,
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
     // A taken port must stop the start with its reason, not crash later on an unhandled 'error' event.

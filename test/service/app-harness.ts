@@ -9,7 +9,14 @@ import { T0 } from './store-contract-data';
 export const NOW_MILLIS = Number(T0 / 1000n) + 86_400_000;
 
 /** An app over the given store with a pinned clock and logs captured in memory (tests stay quiet). */
-export function harness(options: { store: Store; schema: RecordSchema; publisher?: Publisher; config?: Partial<AppConfig>; eventSchema?: RecordSchema }) {
+export function harness(options: {
+  store: Store;
+  schema: RecordSchema;
+  publisher?: Publisher;
+  config?: Partial<AppConfig>;
+  eventSchema?: RecordSchema;
+  docsAssetDirectories?: readonly string[];
+}) {
   const logs: LogEntry[] = [];
   const app = createApp({
     store: options.store,
@@ -19,6 +26,7 @@ export function harness(options: { store: Store; schema: RecordSchema; publisher
     clock: { nowMillis: () => NOW_MILLIS },
     publisher: options.publisher,
     eventSchema: options.eventSchema,
+    docsAssetDirectories: options.docsAssetDirectories,
   });
   return { app, logs };
 }

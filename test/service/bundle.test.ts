@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flightEvents } from '../../examples/flights/flight-events';
@@ -39,6 +39,13 @@ describe('service bundle', () => {
     expect(buildLog).toMatch(new RegExp(`target node${major}\\b`));
   });
 
+  test("carries the API reference's files beside it, not inside it, and the image copies them", () => {
+    expect(readdirSync(join(outdir, 'docs')).sort()).toEqual(['LICENSE', 'NOTICE', 'swagger-ui-bundle.js', 'swagger-ui.css']);
+    // The renderer (1.7 MB) is not inside the bundle, whose budget stays 2 MB: only its start script is.
+    expect(readFileSync(join(outdir, 'server.js'), 'utf8').includes('opblock-summary')).toBe(false);
+    expect(readFileSync(join(outdir, 'Dockerfile'), 'utf8')).toMatch(/^COPY docs \.\/docs$/m);
+  });
+
   test('starts with STORE=bigquery away from node_modules and answers /healthz', async () => {
     const child = spawn(process.execPath, [join(outdir, 'server.js')], {
       cwd: outdir,
@@ -68,6 +75,9 @@ describe('service bundle', () => {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: 'ok' });
+      // The reference page and its renderer come from the files beside the bundle.
+      expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -35,6 +35,7 @@ describe('parseConfig', () => {
       queryTimeoutMs: 10_000,
       maxBytesBilled: '10737418240',
       duckdbPath: ':memory:',
+      apiDocs: true,
     });
     expect(config.eventsTopic).toBeUndefined();
     expect(config.eventSchema).toBeUndefined();
@@ -54,8 +55,10 @@ describe('parseConfig', () => {
       EVENTS_TOPIC: 'projects/my-project/topics/flight-events',
       CACHE_TTL_SECONDS: '0',
       EVENTS_SCHEMA: schemaJson,
+      API_DOCS: 'false',
     });
     expect(config.eventSchema?.toJson()).toBe(schemaJson);
+    expect(config.apiDocs).toBe(false);
     expect(config).toMatchObject({
       port: 9090,
       location: 'EU',
@@ -102,6 +105,7 @@ describe('parseConfig', () => {
     ['MAX_BYTES_BILLED', '0', /^MAX_BYTES_BILLED must be a positive number of bytes, got "0"/],
     ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
+    ['API_DOCS', 'off', /^API_DOCS must be true or false, got "off"/],
   ])('fails when %s is %s', (name, value, message) => {
     expect(problemsOf({ ...bigquery, [name]: value })).toEqual([expect.stringMatching(message)]);
   });
