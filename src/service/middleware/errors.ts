@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-env';
-import { PublishError } from '../events/pubsub-rest-publisher';
+import { PublishError } from '../events/publisher';
 import { ApiError, ErrorCode } from '../http-error';
 import type { Logger } from '../logger';
 import { StoreError, StoreErrorKind } from '../store/errors';
