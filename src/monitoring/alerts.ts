@@ -482,6 +482,22 @@ export function rangeProblems(prop: string, value: number | undefined, min: numb
   return [];
 }
 
+/** The one form Cloud Monitoring takes for a channel: its full resource name. */
+const NOTIFICATION_CHANNEL = /^projects\/[a-z0-9][a-z0-9.:-]*\/notificationChannels\/[A-Za-z0-9_-]+$/;
+
+/**
+ * Problems of the notification channels: each must be a channel's resource name (an email address or a display name
+ * passes synth and fails only at apply). Tokens, such as a `MonitoringNotificationChannel`'s `id`, pass.
+ */
+export function notificationChannelProblems(prop: string, channels: string[] | undefined): string[] {
+  if (channels === undefined || Token.isUnresolved(channels)) return [];
+  return channels.flatMap((channel, i) =>
+    Token.isUnresolved(channel) || (typeof channel === 'string' && NOTIFICATION_CHANNEL.test(channel))
+      ? []
+      : [`${prop}[${i}] must be a notification channel's resource name projects/<project>/notificationChannels/<id>, got ${JSON.stringify(channel)}`],
+  );
+}
+
 /** Validation problems of every threshold in the alert options, with the prop path of each. */
 export function alertOptionProblems(options: PipelineAlertOptions, prefix = 'alerts'): string[] {
   const problems: string[] = [];

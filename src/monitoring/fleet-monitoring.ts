@@ -14,6 +14,7 @@ import {
   alertOptionProblems,
   createAlertPolicy,
   durationProblems,
+  notificationChannelProblems,
 } from './alerts';
 import { MosaicLayout, TopN, dataSetOf, legendOf, ratioDataSetOf, sloBudgetTable, text, xyChart } from './dashboard';
 import { Aligner, LatencyPercentile, METRIC, MetricQuery, MetricRatio, NOT_ACTIVE_CLAUSE, Reducer, metricFilter, percentileReducer } from './metrics';
@@ -94,7 +95,8 @@ export interface FleetMonitoringProps extends FleetSelection {
   readonly hostProjectId?: string;
 
   /**
-   * Notification channels every fleet alert policy notifies.
+   * Notification channels every fleet alert policy notifies, by resource name
+   * (`projects/<p>/notificationChannels/<id>`); anything else is refused at construction.
    *
    * @default - none
    */
@@ -381,6 +383,7 @@ function fleetProblems(props: FleetMonitoringProps): string[] {
     problems.push(`topN must be an integer between 1 and 50, got ${topN}`);
   }
   problems.push(...alertOptionProblems(props.alerts ?? {}));
+  problems.push(...notificationChannelProblems('notificationChannels', props.notificationChannels));
   problems.push(...durationProblems('autoCloseSeconds', props.autoCloseSeconds, 1800, 604800));
   return problems;
 }

@@ -16,6 +16,7 @@ import {
   durationProblems,
   forSeverity,
   humanDuration,
+  notificationChannelProblems,
 } from './alerts';
 import { ChartThreshold, MosaicLayout, dataSetOf, legendOf, ratioDataSetOf, sloBudgetScorecard, text, xyChart } from './dashboard';
 import { LatencyPercentile, PipelineMetrics, PipelineResourceNames } from './metrics';
@@ -26,7 +27,8 @@ import { thresholdAlertSpecs } from './threshold-alerts';
 /** What to monitor and how loudly: the reusable part of `PipelineMonitoringProps`. */
 export interface PipelineMonitoringOptions extends PipelineSloOptions {
   /**
-   * Notification channels (`projects/<p>/notificationChannels/<id>`) every alert policy notifies.
+   * Notification channels every alert policy notifies, by resource name (`projects/<p>/notificationChannels/<id>`,
+   * the `id` of a `MonitoringNotificationChannel`); anything else is refused at construction.
    *
    * @default - none: incidents open in Cloud Monitoring without notifying anyone
    */
@@ -275,16 +277,17 @@ export class PipelineMonitoring extends Construct {
   }
 }
 
-/** Names go into filter strings between double quotes: refuse empty names and ones that would break out of them. */
 /** Every broken rule of the monitoring options (thresholds, goals, durations), for the constructs that embed them. */
 export function pipelineMonitoringOptionProblems(options: PipelineMonitoringOptions): string[] {
   return [
     ...sloOptionProblems(options),
     ...alertOptionProblems(options.alerts ?? {}),
+    ...notificationChannelProblems('notificationChannels', options.notificationChannels),
     ...durationProblems('autoCloseSeconds', options.autoCloseSeconds, 1800, 604800),
   ];
 }
 
+/** Names go into filter strings between double quotes: refuse empty names and ones that would break out of them. */
 function resourceNameProblems(names: PipelineResourceNames): string[] {
   const props: (keyof PipelineResourceNames)[] = ['projectId', 'topicName', 'subscriptionName', 'deadLetterSubscriptionName', 'serviceName', 'serviceLocation'];
   return props.flatMap((prop) => {

@@ -153,6 +153,10 @@ describe('FleetMonitoring validation', () => {
     expect(() => fleet({ pipelineNames: undefined, pipelineNamePattern: 'a")' })).toThrow(/pipelineNamePattern must be a non-empty RE2 pattern/);
   });
 
+  it('fails when a notification channel is not a channel resource name', () => {
+    expect(() => fleet({ notificationChannels: ['oncall'] })).toThrow(/notificationChannels\[0\] must be a notification channel's resource name projects\/<project>\/notificationChannels\/<id>, got "oncall"/);
+  });
+
   it('fails when topN or a threshold is out of range', () => {
     expect(() => fleet({ topN: 0, alerts: { apiErrorRatio: { warning: { maxRatio: 0 } } } })).toThrow(
       /topN must be an integer between 1 and 50, got 0\n {2}- alerts\.apiErrorRatio\.warning\.maxRatio must be between 0 and 1 \(exclusive\), got 0/,

@@ -2,6 +2,7 @@ import 'cdktf/lib/testing/adapters/jest';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { Lazy, Testing } from 'cdktf';
 import { AlertSeverity, LatencyPercentile, PipelineMonitoring, PipelineMonitoringProps } from '../../src';
@@ -353,6 +354,21 @@ describe('PipelineMonitoring validation', () => {
     expect(() => monitor({ subscriptionName: 'x" OR resource.type="gce_instance', serviceLocation: '' })).toThrow(
       /subscriptionName must be a resource name \(letters, digits and \. _ ~ % \+ -\), got "x\\" OR[\s\S]*serviceLocation must be a resource name/,
     );
+  });
+
+  it('fails when a notification channel is not a channel resource name, naming each one', () => {
+    expect(() => monitor({ notificationChannels: ['projects/acme-data/notificationChannels/123', 'email:oncall@acme.com', 'projects/acme-data/notificationChannels/'] })).toThrow(new RegExp([
+      'notificationChannels\\[1\\] must be a notification channel\'s resource name projects/<project>/notificationChannels/<id>, got "email:oncall@acme\\.com"',
+      'notificationChannels\\[2\\] must be .*, got "projects/acme-data/notificationChannels/"',
+    ].join('\n  - ')));
+  });
+
+  it('takes a notification channel created in the same stack by its id, a token', () => {
+    const { tf } = synth((scope) => {
+      const channel = new MonitoringNotificationChannel(scope, 'Oncall', { type: 'email', labels: { email_address: 'oncall@acme.com' } });
+      new PipelineMonitoring(scope, 'Monitoring', { ...flights, notificationChannels: [channel.id] });
+    });
+    expect(policy(tf, 'backlog-age', AlertSeverity.WARNING).notification_channels).toEqual(['${google_monitoring_notification_channel.Oncall.id}']);
   });
 
   it('fails when auto-close is shorter than Cloud Monitoring allows', () => {
