@@ -17,7 +17,7 @@ import {
   notificationChannelProblems,
 } from './alerts';
 import { MosaicLayout, TopN, dataSetOf, legendOf, ratioDataSetOf, sloBudgetTable, text, xyChart } from './dashboard';
-import { Aligner, LatencyPercentile, METRIC, MetricQuery, MetricRatio, NOT_ACTIVE_CLAUSE, Reducer, metricFilter, percentileReducer } from './metrics';
+import { LatencyPercentile, MetricQuery, MetricRatio, MetricScope, MetricTarget, NOT_ACTIVE_CLAUSE, SIGNALS, TARGET_LABEL, errorRatioOf, percentileOverrides, signalQuery } from './metrics';
 import { RUNBOOK_URL, runbookSection } from './runbook';
 import { SloKind, sloResourceName } from './slos';
 import { thresholdAlertSpecs } from './threshold-alerts';
@@ -149,24 +149,31 @@ export interface FleetMonitoringProps extends FleetSelection {
 export class FleetMetrics {
   /** Which pipelines. */
   public readonly selection: FleetSelection;
+  private readonly scope: MetricScope;
 
   public constructor(selection: FleetSelection) {
     this.selection = selection;
+    this.scope = fleetScope(selection);
   }
 
   /** Publish requests per second, per ingest topic. */
   public metricIngestRate(): MetricQuery {
-    return this.query(METRIC.publishRequests, this.topicClauses(), Aligner.ALIGN_RATE, Reducer.REDUCE_SUM, 'topic_id', 'Publish requests/s', '1/s');
+    return signalQuery(SIGNALS.ingestRate, this.scope);
   }
 
   /** Age of the oldest unacknowledged message, per BigQuery subscription. */
   public metricBacklogAge(): MetricQuery {
-    return this.query(METRIC.oldestUnackedAge, this.subscriptionClauses(), Aligner.ALIGN_MAX, Reducer.REDUCE_MAX, 'subscription_id', 'Oldest unacked message age', 's');
+    return signalQuery(SIGNALS.backlogAge, this.scope);
   }
 
   /** Undelivered messages, per BigQuery subscription. */
   public metricUndeliveredMessages(): MetricQuery {
-    return this.query(METRIC.undelivered, this.subscriptionClauses(), Aligner.ALIGN_MAX, Reducer.REDUCE_MAX, 'subscription_id', 'Undelivered messages', '1');
+    return signalQuery(SIGNALS.undelivered, this.scope);
+  }
+
+  /** Age of the oldest message not yet written to a dead-letter table, per dead-letter subscription. */
+  public metricDeadLetterBacklogAge(): MetricQuery {
+    return signalQuery(SIGNALS.deadLetterBacklogAge, this.scope);
   }
 
   /**
@@ -175,38 +182,22 @@ export class FleetMetrics {
    * @param windowSeconds the alignment period: the window the count covers
    */
   public metricDeadLetteredMessages(windowSeconds: number = 60): MetricQuery {
-    return {
-      ...this.query(METRIC.deadLettered, this.subscriptionClauses(), Aligner.ALIGN_DELTA, Reducer.REDUCE_SUM, 'subscription_id', 'Dead-lettered messages', '1'),
-      alignmentPeriodSeconds: windowSeconds,
-    };
+    return signalQuery(SIGNALS.deadLettered, this.scope, { alignmentPeriodSeconds: windowSeconds });
   }
 
   /** BigQuery subscriptions (both kinds) in a state other than ACTIVE, one series per subscription. */
   public metricSubscriptionNotActive(): MetricQuery {
-    return this.query(
-      METRIC.exportState,
-      [...this.projectClauses(), this.nameClause('subscription_id', `(-dead-letters)?${NAME_SUFFIXES.subscription}`), NOT_ACTIVE_CLAUSE],
-      Aligner.ALIGN_MAX,
-      Reducer.REDUCE_MAX,
-      'subscription_id',
-      'BigQuery subscriptions not active',
-      '1',
-    );
+    return signalQuery(SIGNALS.subscriptionState, this.scope, { clauses: [NOT_ACTIVE_CLAUSE], label: 'BigQuery subscriptions not active' });
   }
 
   /** API requests per second, per service. */
   public metricApiRequests(): MetricQuery {
-    return this.query(METRIC.requestCount, this.serviceClauses(), Aligner.ALIGN_RATE, Reducer.REDUCE_SUM, 'service_name', 'API requests/s', '1/s');
+    return signalQuery(SIGNALS.apiRequests, this.scope);
   }
 
   /** Share of API requests answered with a 5xx, per service. */
   public metricApiErrorRatio(): MetricRatio {
-    const total = this.metricApiRequests();
-    return {
-      numerator: { ...total, filter: `${total.filter} AND metric.label.response_code_class="5xx"`, label: 'API 5xx/s' },
-      denominator: total,
-      label: 'API 5xx ratio',
-    };
+    return errorRatioOf(this.metricApiRequests());
   }
 
   /**
@@ -215,51 +206,27 @@ export class FleetMetrics {
    * @param percentile which percentile
    */
   public metricApiLatency(percentile: LatencyPercentile = LatencyPercentile.P99): MetricQuery {
-    return this.query(METRIC.requestLatencies, this.serviceClauses(), Aligner.ALIGN_DELTA, percentileReducer(percentile), 'service_name', `API latency ${percentile.toLowerCase()}`, 'ms');
+    return signalQuery(SIGNALS.apiLatency, this.scope, percentileOverrides(SIGNALS.apiLatency, percentile));
   }
+}
 
-  private query(metric: { readonly type: string; readonly resource: string }, clauses: string[], aligner: Aligner, reducer: Reducer, by: string, label: string, unit: string): MetricQuery {
-    return {
-      metricType: metric.type,
-      resourceType: metric.resource,
-      filter: metricFilter(metric, ...clauses),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: aligner,
-      crossSeriesReducer: reducer,
-      // project_id too: pipelines of the same name in two projects stay two series.
-      groupByFields: ['resource.label.project_id', `resource.label.${by}`],
-      label,
-      unit,
-    };
-  }
-
-  private namesPattern(): string {
-    const names = this.selection.pipelineNames;
-    return names !== undefined ? `(${names.join('|')})` : `(${this.selection.pipelineNamePattern})`;
-  }
-
-  private nameClause(label: string, suffixPattern: string): string {
-    return `resource.label.${label}=monitoring.regex.full_match("${this.namesPattern()}${suffixPattern}")`;
-  }
-
-  private projectClauses(): string[] {
-    return this.selection.projectId === undefined ? [] : [`resource.label.project_id="${this.selection.projectId}"`];
-  }
-
-  private topicClauses(): string[] {
-    return [...this.projectClauses(), this.nameClause('topic_id', NAME_SUFFIXES.topic)];
-  }
-
-  private subscriptionClauses(): string[] {
-    // A pattern such as `orders-.*` would also match `orders-x-dead-letters-to-bigquery`: keep the source
-    // subscriptions only (pipeline names never end in -dead-letters, so no pipeline's source is excluded).
-    const deadLetters = `resource.label.subscription_id=monitoring.regex.full_match(".*${NAME_SUFFIXES.deadLetterSubscription}")`;
-    return [...this.projectClauses(), this.nameClause('subscription_id', NAME_SUFFIXES.subscription), `NOT ${deadLetters}`];
-  }
-
-  private serviceClauses(): string[] {
-    return [...this.projectClauses(), this.nameClause('service_name', NAME_SUFFIXES.service)];
-  }
+/** Many pipelines: each target matches the pipelines' names; series are split per pipeline. */
+function fleetScope(selection: FleetSelection): MetricScope {
+  const names = selection.pipelineNames !== undefined ? `(${selection.pipelineNames.join('|')})` : `(${selection.pipelineNamePattern})`;
+  const project = selection.projectId === undefined ? [] : [`resource.label.project_id="${selection.projectId}"`];
+  const named = (label: string, suffixPattern: string) => [...project, `resource.label.${label}=monitoring.regex.full_match("${names}${suffixPattern}")`];
+  // A pattern such as `orders-.*` would also match `orders-x-dead-letters-to-bigquery`: keep the source
+  // subscriptions only (pipeline names never end in -dead-letters, so no pipeline's source is excluded).
+  const notDeadLetters = `NOT resource.label.subscription_id=monitoring.regex.full_match(".*${NAME_SUFFIXES.deadLetterSubscription}")`;
+  const clauses: { [t in MetricTarget]: string[] } = {
+    [MetricTarget.TOPIC]: named('topic_id', NAME_SUFFIXES.topic),
+    [MetricTarget.SUBSCRIPTION]: [...named('subscription_id', NAME_SUFFIXES.subscription), notDeadLetters],
+    [MetricTarget.DEAD_LETTER_SUBSCRIPTION]: named('subscription_id', NAME_SUFFIXES.deadLetterSubscription),
+    [MetricTarget.BOTH_SUBSCRIPTIONS]: named('subscription_id', `(-dead-letters)?${NAME_SUFFIXES.subscription}`),
+    [MetricTarget.SERVICE]: named('service_name', NAME_SUFFIXES.service),
+  };
+  // project_id too: pipelines of the same name in two projects stay two series.
+  return { clauses: (target) => clauses[target], groupBy: (signal) => ['resource.label.project_id', TARGET_LABEL[signal.target]] };
 }
 
 /**
