@@ -5,9 +5,10 @@ import { Construct } from 'constructs';
 import { NAME_SUFFIXES } from '../constructs/physical-names';
 import { labelProblems, nameProblems, throwIfProblems } from '../constructs/validation';
 import {
-  AlertSeverity,
+  AlertPolicyContext,
   BacklogAgeAlerts,
   DeadLetterAlerts,
+  DeadLetterBacklogAgeAlerts,
   ErrorRatioAlerts,
   LatencyAlerts,
   SubscriptionStateAlerts,
@@ -18,7 +19,7 @@ import {
 } from './alerts';
 import { MosaicLayout, TopN, dataSetOf, legendOf, ratioDataSetOf, sloBudgetTable, text, xyChart } from './dashboard';
 import { LatencyPercentile, MetricQuery, MetricRatio, MetricScope, MetricTarget, NOT_ACTIVE_CLAUSE, SIGNALS, TARGET_LABEL, errorRatioOf, percentileOverrides, signalQuery } from './metrics';
-import { RUNBOOK_URL, runbookSection } from './runbook';
+import { RUNBOOK_URL } from './runbook';
 import { SloKind, sloResourceName } from './slos';
 import { thresholdAlertSpecs } from './threshold-alerts';
 
@@ -36,6 +37,12 @@ export interface FleetAlertOptions {
    * @default - warning on any, critical above 100 in 15 minutes
    */
   readonly deadLetters?: DeadLetterAlerts;
+  /**
+   * Age of the oldest dead letter not yet written to its dead-letter table, per dead-letter subscription.
+   *
+   * @default - warning above 6 h, critical above 7 days, both for 15 minutes
+   */
+  readonly deadLetterBacklogAge?: DeadLetterBacklogAgeAlerts;
   /**
    * BigQuery subscriptions that cannot write, per subscription.
    *
@@ -259,25 +266,19 @@ export class FleetMonitoring extends Construct {
     const who = {
       scope: p.fleetName,
       subscription: '$${resource.label.subscription_id}',
+      deadLetterSubscription: '$${resource.label.subscription_id}',
       service: '$${resource.label.service_name}',
       location: '$${resource.label.location}',
     };
-    const runbookUrl = p.runbookUrl ?? RUNBOOK_URL;
-    const userLabels = { ...(p.labels ?? {}), fleet: p.fleetName };
-    return thresholdAlertSpecs(this.metrics, p.alerts ?? {}, who).map((spec) => {
-      const subject = `[${spec.severity}] fleet ${p.fleetName}: ${spec.summary}`;
-      return createAlertPolicy(this, spec.id, {
-        project: p.hostProjectId,
-        displayName: subject,
-        severity: spec.severity,
-        conditions: spec.conditions,
-        combiner: spec.combiner ?? 'OR',
-        text: { subject, meaning: spec.meaning, firstSteps: spec.firstSteps, runbookUrl: runbookSection(runbookUrl, spec.anchor) },
-        notificationChannels: p.notificationChannels ?? [],
-        userLabels: { ...userLabels, signal: spec.signal, severity: spec.severity === AlertSeverity.WARNING ? 'warning' : 'critical' },
-        autoCloseSeconds: p.autoCloseSeconds ?? 1800,
-      });
-    });
+    const context: AlertPolicyContext = {
+      subjectPrefix: `fleet ${p.fleetName}`,
+      project: p.hostProjectId,
+      runbookUrl: p.runbookUrl ?? RUNBOOK_URL,
+      notificationChannels: p.notificationChannels ?? [],
+      userLabels: { ...(p.labels ?? {}), fleet: p.fleetName },
+      autoCloseSeconds: p.autoCloseSeconds ?? 1800,
+    };
+    return thresholdAlertSpecs(this.metrics, p.alerts ?? {}, who).map((spec) => createAlertPolicy(this, spec, context));
   }
 
   private createDashboard(): MonitoringDashboard {
@@ -293,8 +294,9 @@ export class FleetMonitoring extends Construct {
       .section(`Fleet ${p.fleetName}: ${who}`, `Each chart shows the ${topN.count} worst pipelines, not every pipeline.`)
       .add(text('How to read this', `Charts rank pipelines by their worst value in the window and keep the top ${topN.count}; a pipeline appears only when it is among the worst. Drill into one pipeline on its own dashboard ("Pipeline <name>"). Alerts fire per pipeline from one policy per signal.`), 48, 4)
       .section('Freshness and dead letters', 'Ingest -> store: how far each table is behind its topic.')
-      .add(xyChart(`Oldest unacked message age, top ${topN.count}`, [dataSetOf(m.metricBacklogAge(), bySubscription)], 'seconds'), 24, 12)
-      .add(xyChart(`Dead-lettered messages per minute, top ${topN.count}`, [dataSetOf(m.metricDeadLetteredMessages(), bySubscription)], 'messages'), 24, 12)
+      .add(xyChart(`Oldest unacked message age, top ${topN.count}`, [dataSetOf(m.metricBacklogAge(), bySubscription)], 'seconds'), 16, 12)
+      .add(xyChart(`Dead-lettered messages per minute, top ${topN.count}`, [dataSetOf(m.metricDeadLetteredMessages(), bySubscription)], 'messages'), 16, 12)
+      .add(xyChart(`Oldest dead letter not yet in its table, top ${topN.count}`, [dataSetOf(m.metricDeadLetterBacklogAge(), bySubscription)], 'seconds'), 16, 12)
       .add(xyChart(`Undelivered messages, top ${topN.count}`, [dataSetOf(m.metricUndeliveredMessages(), bySubscription)], 'messages'), 16, 12)
       .add(xyChart('BigQuery subscriptions not ACTIVE', [dataSetOf(m.metricSubscriptionNotActive(), { legend: legendOf('resource.labels.subscription_id') })], 'subscriptions'), 16, 12)
       .add(xyChart(`Publish requests/s, top ${topN.count}`, [dataSetOf(m.metricIngestRate(), { legend: legendOf('resource.labels.topic_id'), topN })], 'requests/s'), 16, 12)
