@@ -39,6 +39,12 @@ export interface AppConfig {
    * @default 2000
    */
   readonly readinessTimeoutMs?: number;
+  /**
+   * Emails of the accounts `POST /v1/events` accepts, compared with the identity Cloud Run verified.
+   *
+   * @default - no check (local mode): anyone who reaches the service publishes
+   */
+  readonly eventPublishers?: readonly string[];
 }
 
 /** Everything the app uses; nothing is read from the environment here. */
@@ -86,7 +92,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ store, readinessTimeoutMs: config.readinessTimeoutMs ?? 2000 }));
   app.route('/v1/records', recordRoutes({ store, schema, limits: config, clock }));
   if (publisher) {
-    app.route('/v1/events', eventRoutes({ publisher, schema: deps.eventSchema ?? schema, maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024 }));
+    app.route('/v1/events', eventRoutes({ publisher, schema: deps.eventSchema ?? schema, maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024, publishers: config.eventPublishers }));
   }
   app.route('/', openApiRoutes({ schema, config, eventsEnabled: publisher !== undefined, eventSchema: deps.eventSchema }));
   app.notFound(notFoundHandler);
