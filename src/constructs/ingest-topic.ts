@@ -4,10 +4,10 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
-import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
+import { physicalName } from '../core/physical-names';
 import { checkGrantMember } from './iam-members';
 import { persistenceRegionProblems, persistenceRegionsFor } from './persistence-regions';
-import { physicalName } from './physical-names';
 
 /** How producers encode messages published to the topic. */
 export enum MessageEncoding {

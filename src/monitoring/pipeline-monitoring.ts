@@ -4,7 +4,7 @@ import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../constructs/validation';
+import { labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import {
   ALERT_DEFAULTS,
   AlertSeverity,
