@@ -425,10 +425,22 @@ function errorSchema(): Json {
   };
 }
 
-const ERROR_RESPONSES: Record<string, { name: string; description: string; retryAfter?: boolean; fromCloudRun?: boolean }> = {
+/** Who writes an error body: the service (its one JSON shape) or Cloud Run's front end (Google's HTML page). */
+enum ErrorSource {
+  SERVICE = 'service',
+  CLOUD_RUN = 'cloudRun',
+}
+
+const ERROR_RESPONSES: Record<string, { name: string; description: string; retryAfter?: boolean; from?: ErrorSource[] }> = {
   '400': { name: 'BadRequest', description: 'A parameter or the body is invalid; the message names it.' },
-  '401': { name: 'Unauthenticated', description: "No valid Google-signed identity token for this service's URL; Cloud Run answers before the service.", fromCloudRun: true },
-  '403': { name: 'Forbidden', description: 'The caller lacks roles/run.invoker on the service; Cloud Run answers before the service.', fromCloudRun: true },
+  '401': { name: 'Unauthenticated', description: "No valid Google-signed identity token for this service's URL; Cloud Run answers before the service.", from: [ErrorSource.CLOUD_RUN] },
+  '403': {
+    name: 'Forbidden',
+    description:
+      'The caller lacks roles/run.invoker on the service (Cloud Run answers, in HTML), or may not use this operation ' +
+      '(the service answers in its error shape, e.g. a reader calling POST /v1/events).',
+    from: [ErrorSource.CLOUD_RUN, ErrorSource.SERVICE],
+  },
   '404': { name: 'NotFound', description: 'No such record (or path).' },
   '413': { name: 'PayloadTooLarge', description: 'The body is larger than the service accepts.' },
   '415': { name: 'UnsupportedMediaType', description: 'The body is not application/json.' },
@@ -438,13 +450,15 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string; retry
 
 function errorResponses(): Json {
   return Object.fromEntries(
-    Object.values(ERROR_RESPONSES).map(({ name, description, retryAfter, fromCloudRun }) => [
+    Object.values(ERROR_RESPONSES).map(({ name, description, retryAfter, from = [ErrorSource.SERVICE] }) => [
       name,
       {
         description,
         ...(retryAfter ? { headers: { 'Retry-After': ref('headers', 'Retry-After') } } : {}),
-        // Cloud Run's own answers are Google's HTML error pages, not this API's error shape.
-        content: fromCloudRun ? { 'text/html': { schema: { type: 'string' } } } : { 'application/json': { schema: ref('schemas', 'Error') } },
+        content: {
+          ...(from.includes(ErrorSource.CLOUD_RUN) ? { 'text/html': { schema: { type: 'string' } } } : {}),
+          ...(from.includes(ErrorSource.SERVICE) ? { 'application/json': { schema: ref('schemas', 'Error') } } : {}),
+        },
       },
     ]),
   );

@@ -209,6 +209,12 @@ describe('real responses conform to the served document (ajv, JSON Schema 2020-1
         expect(check(init?.method ?? 'GET', path, res.status, await bodyOf(res))).toEqual([]);
       }
       expect(statuses).toEqual([200, 200, 404, 400, 400, 200, 200, 200, 400, 415]);
+
+      // A reader calling POST /v1/events where only named publishers may: the service's own 403.
+      const guarded = harness({ store, schema: flightEvents, publisher, config: { eventPublishers: ['shop@acme.iam.gserviceaccount.com'] } }).app;
+      const denied = await guarded.request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validFlightEvent()) });
+      expect(denied.status).toBe(403);
+      expect(check('POST', '/v1/events', 403, await bodyOf(denied))).toEqual([]);
     } finally {
       await store.close();
     }

@@ -216,7 +216,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "INVALID_ARGUMENT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAVAILABLE" | "DEADLINE_EXCEEDED" | "INTERNAL";
+                code: "INVALID_ARGUMENT" | "PERMISSION_DENIED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAVAILABLE" | "DEADLINE_EXCEEDED" | "INTERNAL";
                 /** @description What was wrong, naming the parameter or field. */
                 message: string;
                 /** @description Structured details, e.g. one entry per invalid parameter or event. */
@@ -351,13 +351,14 @@ export interface components {
                 "text/html": string;
             };
         };
-        /** @description The caller lacks roles/run.invoker on the service; Cloud Run answers before the service. */
+        /** @description The caller lacks roles/run.invoker on the service (Cloud Run answers, in HTML), or may not use this operation (the service answers in its error shape, e.g. a reader calling POST /v1/events). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "text/html": string;
+                "application/json": components["schemas"]["Error"];
             };
         };
         /** @description No such record (or path). */
