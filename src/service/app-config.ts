@@ -22,4 +22,10 @@ export interface AppConfig {
    * @default 2000
    */
   readonly readinessTimeoutMs?: number;
+  /**
+   * Whether access logs carry full URLs (record keys, filter values): for debugging only.
+   *
+   * @default false - route patterns and parameter names only
+   */
+  readonly logRequestValues?: boolean;
 }

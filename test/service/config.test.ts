@@ -39,6 +39,8 @@ describe('parseConfig', () => {
     expect(config.eventsTopic).toBeUndefined();
     expect(config.eventSchema).toBeUndefined();
     expect(config.cacheTtlSeconds).toBeUndefined();
+    expect(config.host).toBeUndefined();
+    expect(config.logRequestValues).toBe(false);
     expect(config.schema.toJson()).toBe(schemaJson);
   });
 
@@ -54,6 +56,8 @@ describe('parseConfig', () => {
       EVENTS_TOPIC: 'projects/my-project/topics/flight-events',
       CACHE_TTL_SECONDS: '0',
       EVENTS_SCHEMA: schemaJson,
+      HOST: '127.0.0.1',
+      LOG_REQUEST_VALUES: 'true',
     });
     expect(config.eventSchema?.toJson()).toBe(schemaJson);
     expect(config).toMatchObject({
@@ -65,6 +69,8 @@ describe('parseConfig', () => {
       queryTimeoutMs: 5000,
       eventsTopic: 'projects/my-project/topics/flight-events',
       cacheTtlSeconds: 0,
+      host: '127.0.0.1',
+      logRequestValues: true,
     });
   });
 
@@ -102,6 +108,7 @@ describe('parseConfig', () => {
     ['MAX_BYTES_BILLED', '0', /^MAX_BYTES_BILLED must be a positive number of bytes, got "0"/],
     ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
+    ['LOG_REQUEST_VALUES', 'yes', /^LOG_REQUEST_VALUES must be true or false, got "yes"/],
   ])('fails when %s is %s', (name, value, message) => {
     expect(problemsOf({ ...bigquery, [name]: value })).toEqual([expect.stringMatching(message)]);
   });
