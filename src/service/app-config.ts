@@ -28,4 +28,10 @@ export interface AppConfig {
    * @default false - route patterns and parameter names only
    */
   readonly logRequestValues?: boolean;
+  /**
+   * Emails of the accounts `POST /v1/events` accepts, compared with the identity Cloud Run verified.
+   *
+   * @default - no check (local mode): anyone who reaches the service publishes
+   */
+  readonly eventPublishers?: readonly string[];
 }
