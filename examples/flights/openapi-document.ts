@@ -2,7 +2,7 @@ import { buildOpenApiDocument } from '../../src/service/openapi';
 import { flightApiFields, flightEvents } from './flight-events';
 
 /** Where `npm start` serves the flights API by default. */
-export const LOCAL_URL = 'http://localhost:8080';
+export const LOCAL_URL = 'http://127.0.0.1:8080';
 
 /**
  * The OpenAPI document the flights example serves under `npm start` (the exposed fields, `POST /v1/events` on),

@@ -14,6 +14,8 @@ export enum StoreKind {
 export interface ServiceConfig extends AppConfig {
   /** `PORT`, default 8080; 0 picks a free port (tests do). */
   readonly port: number;
+  /** `HOST`, the address to listen on; unset, every interface (what a container needs). `npm start` sets 127.0.0.1. */
+  readonly host?: string;
   /** `STORE`: bigquery or duckdb. */
   readonly store: StoreKind;
   /** `PIPELINE_SCHEMA`: the exposed projection, as RecordSchema.toJson() wrote it. */
@@ -115,10 +117,15 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   const maxBytesBilled = text('MAX_BYTES_BILLED') ?? DEFAULT_MAX_BYTES_BILLED;
   if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`MAX_BYTES_BILLED must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
-  const apiDocsText = text('API_DOCS') ?? 'true';
-  if (apiDocsText !== 'true' && apiDocsText !== 'false') problems.push(`API_DOCS must be true or false, got ${JSON.stringify(apiDocsText)}`);
   const eventsTopic = text('EVENTS_TOPIC');
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = text(name) ?? String(fallback);
+    if (value !== 'true' && value !== 'false') problems.push(`${name} must be true or false, got ${JSON.stringify(value)}`);
+    return value === 'true' || (value !== 'false' && fallback);
+  };
+  const logRequestValues = flag('LOG_REQUEST_VALUES', false);
+  const apiDocs = flag('API_DOCS', true);
   let eventPublishers: string[] | undefined;
   const publishersText = text('EVENTS_PUBLISHERS');
   if (publishersText !== undefined) {
@@ -147,10 +154,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     viewId: text('BIGQUERY_VIEW'),
     location: text('BIGQUERY_LOCATION'),
     maxBytesBilled,
+    host: text('HOST'),
+    logRequestValues,
     eventsTopic,
     eventPublishers,
     eventSchema,
     duckdbPath: text('DUCKDB_PATH') ?? ':memory:',
-    apiDocs: apiDocsText !== 'false',
+    apiDocs,
   };
 }

@@ -1,4 +1,5 @@
 import { FieldDefinition, FieldMode, FieldType } from '../schema/field';
+import { FIELD_TYPES } from '../schema/field-types';
 import type { RecordSchema } from '../schema/record-schema';
 import { ErrorCode } from './http-error';
 import { getParameters, listParameters, openApiParameter } from './query-parameters';
@@ -23,7 +24,7 @@ export interface OpenApiOptions {
    */
   readonly version?: string;
   /**
-   * Base URL of the service: the Cloud Run URL when deployed, `http://localhost:<port>` locally. The served
+   * Base URL of the service: the Cloud Run URL when deployed, `http://127.0.0.1:<port>` locally (`npm start`). The served
    * document names the origin it was fetched from (see ./routes/openapi.ts).
    *
    * @default - no `servers` entry
@@ -45,9 +46,6 @@ export interface OpenApiOptions {
   readonly eventSchema?: RecordSchema;
 }
 
-const INT64_TEXT = '^-?[0-9]{1,19}$';
-const NUMERIC_TEXT = '^-?[0-9]+(\\.[0-9]*[1-9])?$';
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
 
 /**
@@ -271,38 +269,13 @@ function wireSchema(field: FieldDefinition): Json {
 }
 
 function wireBase(field: FieldDefinition): Json {
-  switch (field.type) {
-    case FieldType.STRING:
-      return { type: 'string' };
-    case FieldType.INT64:
-      return {
-        type: ['integer', 'string'],
-        format: 'int64',
-        pattern: INT64_TEXT,
-        minimum: -MAX_SAFE,
-        maximum: MAX_SAFE,
-        $comment: 'A JSON number when |value| <= 2^53 - 1 (exact in every JSON parser), else a decimal string.',
-      };
-    case FieldType.FLOAT64:
-      return { oneOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'], $comment: 'Non-finite values, which JSON numbers cannot hold.' }] };
-    case FieldType.NUMERIC:
-      return { type: 'string', pattern: NUMERIC_TEXT, $comment: 'Exact decimal, canonical: no exponent, no trailing fraction zeros.' };
-    case FieldType.BOOLEAN:
-      return { type: 'boolean' };
-    case FieldType.TIMESTAMP:
-      return { type: 'string', format: 'date-time', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z$', examples: ['2024-05-01T10:00:00.123456Z'] };
-    case FieldType.DATE:
-      return { type: 'string', format: 'date' };
-    case FieldType.JSON:
-      return { $comment: 'Any JSON value, as stored.' };
-    case FieldType.RECORD:
-      return {
-        type: 'object',
-        properties: Object.fromEntries((field.fields ?? []).map((f) => [f.name, wireSchema(f)])),
-        required: (field.fields ?? []).map((f) => f.name),
-        additionalProperties: false,
-      };
-  }
+  if (field.type !== FieldType.RECORD) return FIELD_TYPES[field.type].wireSchema;
+  return {
+    type: 'object',
+    properties: Object.fromEntries((field.fields ?? []).map((f) => [f.name, wireSchema(f)])),
+    required: (field.fields ?? []).map((f) => f.name),
+    additionalProperties: false,
+  };
 }
 
 /** The schema plus null: a type array where there is a `type`, else a oneOf. */
@@ -361,47 +334,15 @@ function avroFieldSchema(field: FieldDefinition, scope: AvroScope): Json {
 }
 
 function avroBase(field: FieldDefinition, scope: AvroScope): Json {
-  switch (field.type) {
-    case FieldType.STRING:
-      return { type: 'string' };
-    case FieldType.INT64:
-      return { type: 'integer', format: 'int64', minimum: -MAX_SAFE, maximum: MAX_SAFE };
-    case FieldType.FLOAT64:
-      return { type: 'number' };
-    case FieldType.NUMERIC:
-      return { type: 'string', pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$', $comment: 'Decimal text; BigQuery converts it on write.' };
-    case FieldType.BOOLEAN:
-      return { type: 'boolean' };
-    case FieldType.TIMESTAMP:
-      return { type: 'integer', format: 'int64', $comment: 'Avro timestamp-micros: microseconds since 1970-01-01T00:00:00Z.' };
-    case FieldType.DATE:
-      return { type: 'integer', format: 'int32', $comment: 'Avro date: days since 1970-01-01.' };
-    case FieldType.JSON:
-      return { type: 'string', contentMediaType: 'application/json', $comment: 'A JSON document as text.' };
-    case FieldType.RECORD:
-      return { type: 'object', ...avroRecordBody(field.fields ?? [], { ...scope, path: [...scope.path, field.name] }) };
-  }
+  if (field.type !== FieldType.RECORD) return FIELD_TYPES[field.type].eventSchema;
+  return { type: 'object', ...avroRecordBody(field.fields ?? [], { ...scope, path: [...scope.path, field.name] }) };
 }
 
 /** The key of a wrapped union branch: the Avro type name (nested records by their full, path-derived name). */
 function avroBranchName(field: FieldDefinition, scope: AvroScope): string {
-  switch (field.type) {
-    case FieldType.INT64:
-    case FieldType.TIMESTAMP:
-      return 'long';
-    case FieldType.DATE:
-      return 'int';
-    case FieldType.FLOAT64:
-      return 'double';
-    case FieldType.BOOLEAN:
-      return 'boolean';
-    case FieldType.RECORD: {
-      const name = [...scope.path, field.name].join('_');
-      return scope.namespace ? `${scope.namespace}.${name}` : name;
-    }
-    default:
-      return 'string';
-  }
+  if (field.type !== FieldType.RECORD) return FIELD_TYPES[field.type].avroBranch;
+  const name = [...scope.path, field.name].join('_');
+  return scope.namespace ? `${scope.namespace}.${name}` : name;
 }
 
 function errorSchema(): Json {

@@ -1,9 +1,10 @@
 import { FieldDefinition, FieldType } from '../schema/field';
+import { parameterFactsOf } from '../schema/field-types';
 import type { RecordSchema } from '../schema/record-schema';
+import { isoToMicros } from '../schema/wire';
 import { CURSOR_MAX_LENGTH, CURSOR_PATTERN, decodeCursor } from './cursor';
 import type { PageCursor } from './store/store';
 import { parseTypedValue, typeHint } from './typed-values';
-import { isoToMicros } from './wire';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). */
 type Json = Record<string, unknown>;
@@ -182,20 +183,7 @@ function cursorFits(schema: RecordSchema, cursor: PageCursor): boolean {
   return key?.type !== FieldType.INT64 || parseTypedValue(key, String(cursor.tieBreaker)) !== undefined;
 }
 
-/** A URL parameter's schema: the text a client sends for a value of the field. */
+/** A URL parameter's schema: the text a client sends for a value of the field (its type's facts). */
 function parameterSchema(field: FieldDefinition): Json {
-  switch (field.type) {
-    case FieldType.INT64:
-      return { type: 'integer', format: 'int64' };
-    case FieldType.BOOLEAN:
-      return { type: 'boolean' };
-    case FieldType.DATE:
-      return { type: 'string', format: 'date' };
-    case FieldType.TIMESTAMP:
-      return { type: 'string', format: 'date-time' };
-    case FieldType.NUMERIC:
-      return { type: 'string', pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$' };
-    default:
-      return { type: 'string' };
-  }
+  return parameterFactsOf(field.type)?.schema ?? { type: 'string' };
 }

@@ -15,7 +15,7 @@ export interface OpenApiRoutesDeps {
 
 /**
  * `GET /openapi.json`: the document generated from the exposed schema, built on first request and kept, with the
- * origin it was fetched from as its server: the service URL on Cloud Run, `http://localhost:<port>` under `npm start`.
+ * origin it was fetched from as its server: the service URL on Cloud Run, `http://127.0.0.1:<port>` under `npm start`.
  */
 export const openApiRoutes = ({ schema, config, eventsEnabled, eventSchema }: OpenApiRoutesDeps) => {
   let document: Record<string, unknown> | undefined;
