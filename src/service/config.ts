@@ -1,5 +1,6 @@
 import { RecordSchema } from '../schema/record-schema';
 import type { AppConfig } from './app-config';
+import { PartitionGranularity } from './store/page-slices';
 
 /** Which store answers queries. */
 export enum StoreKind {
@@ -42,6 +43,8 @@ export interface ServiceConfig extends AppConfig {
   readonly duckdbPath: string;
   /** `CACHE_TTL_SECONDS`: how long BigQuery answers are reused; unset keeps the store's default. */
   readonly cacheTtlSeconds?: number;
+  /** `PARTITION_GRANULARITY` (`DAY` or `HOUR`, default `DAY`): the table's time partitioning, which pages read slice by slice. */
+  readonly partitionGranularity: PartitionGranularity;
 }
 
 /** A configuration the service cannot start with; the message names every variable at fault. */
@@ -106,6 +109,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   const maxBytesBilled = text('MAX_BYTES_BILLED') ?? DEFAULT_MAX_BYTES_BILLED;
   if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`MAX_BYTES_BILLED must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
+  const granularity = text('PARTITION_GRANULARITY') ?? PartitionGranularity.DAY;
+  const partitionGranularity = Object.values(PartitionGranularity).find((g) => g === granularity);
+  if (!partitionGranularity) problems.push(`PARTITION_GRANULARITY must be DAY or HOUR, got ${JSON.stringify(granularity)}`);
   const eventsTopic = text('EVENTS_TOPIC');
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
 
@@ -126,6 +132,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     viewId: text('BIGQUERY_VIEW'),
     location: text('BIGQUERY_LOCATION'),
     maxBytesBilled,
+    partitionGranularity: partitionGranularity ?? PartitionGranularity.DAY,
     eventsTopic,
     eventSchema,
     duckdbPath: text('DUCKDB_PATH') ?? ':memory:',

@@ -123,7 +123,9 @@ function listOperation(schema: RecordSchema, recordName: string, options: OpenAp
     summary: `List ${schema.name} records in a time window`,
     description: [
       `Records whose ${schema.eventTimeField} lies in [from, to), newest first${schema.keyField ? `, ${schema.keyField} breaking ties` : ''}.`,
-      schema.keyField ? `Each ${schema.keyField} appears once: the version Pub/Sub accepted last.` : 'Every delivered message is a record (no key).',
+      schema.keyField
+        ? `One record per event: copies with the same ${schema.keyField} and ${schema.eventTimeField} appear once, the copy published last; the same ${schema.keyField} at another ${schema.eventTimeField} is another event.`
+        : 'Every delivered message is a record (no key).',
       `The window may span at most ${options.maxQueryWindowDays} days.`,
     ].join(' '),
     parameters: [
@@ -153,13 +155,13 @@ function listOperation(schema: RecordSchema, recordName: string, options: OpenAp
   };
 }
 
-function getOperation(schema: RecordSchema, recordName: string, options: OpenApiOptions): Json {
+function getOperation(schema: RecordSchema, recordName: string, _options: OpenApiOptions): Json {
   const key = schema.field(schema.keyField!)!;
   return {
     operationId: 'getRecord',
     tags: ['records'],
     summary: `Read one ${schema.name} by ${key.name}`,
-    description: `The latest version of the record within [from, to) (default: the last ${options.maxQueryWindowDays} days).`,
+    description: `The newest event with this key within [from, to) (default: the last 24 hours; a wider window costs more), its copy published last.`,
     parameters: [
       { name: 'key', in: 'path', required: true, description: `The record's ${key.name}.`, schema: parameterSchema(key) },
       ref('parameters', 'from'),
@@ -256,8 +258,8 @@ function windowParameters(maxQueryWindowDays: number): Json {
     example: name === 'from' ? '2024-05-01T00:00:00Z' : '2024-05-02T00:00:00Z',
   });
   return {
-    from: bound('from', 'Start of the window, inclusive', 'to minus 24 hours when listing, to minus the maximum window on lookups'),
-    to: bound('to', 'End of the window, exclusive', 'now'),
+    from: bound('from', 'Start of the window, inclusive', 'to minus 24 hours'),
+    to: bound('to', 'End of the window, exclusive', 'now, rounded up to the minute (the Query-Window header states the window served)'),
   };
 }
 

@@ -50,6 +50,7 @@ async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store
     location: config.location,
     schema: config.schema,
     maxBytesBilled: config.maxBytesBilled,
+    partitionGranularity: config.partitionGranularity,
     queryTimeoutMs: config.queryTimeoutMs,
     pipelineName: config.pipelineName,
     ...(config.cacheTtlSeconds !== undefined ? { cache: { ttlMs: config.cacheTtlSeconds * 1000 } } : {}),

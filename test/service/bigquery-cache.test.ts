@@ -33,8 +33,9 @@ function storeWithClock(cache: Omit<QueryCacheOptions, 'now'> = {}) {
   return { store, clock };
 }
 
+/** The last 12 h: one DAY partition, so each list is one BigQuery query. */
 function recent(overrides: Partial<ListQuery> = {}): ListQuery {
-  return { fromMicros: RECENT_TO - 24n * HOUR, toMicros: RECENT_TO, limit: 10, fields: ['event_id', 'event_time'], filters: {}, ...overrides };
+  return { fromMicros: RECENT_TO - 12n * HOUR, toMicros: RECENT_TO, limit: 10, fields: ['event_id', 'event_time'], filters: {}, ...overrides };
 }
 
 describe('coalescing and caching in front of BigQuery', () => {
@@ -103,7 +104,7 @@ describe('coalescing and caching in front of BigQuery', () => {
 
   test('windows that ended long ago live for pastWindowTtlMs', async () => {
     const { store, clock } = storeWithClock({ ttlMs: 1000, pastWindowTtlMs: 600_000, settledAfterMs: 3_600_000 });
-    const old = recent({ fromMicros: RECENT_TO - 48n * HOUR, toMicros: RECENT_TO - 24n * HOUR });
+    const old = recent({ fromMicros: RECENT_TO - 36n * HOUR, toMicros: RECENT_TO - 24n * HOUR });
     await store.list(old);
     await store.list(recent());
     clock.now += 5000;

@@ -34,6 +34,7 @@ describe('parseConfig', () => {
       maxQueryWindowDays: 31,
       queryTimeoutMs: 10_000,
       maxBytesBilled: '10737418240',
+      partitionGranularity: 'DAY',
       duckdbPath: ':memory:',
     });
     expect(config.eventsTopic).toBeUndefined();
@@ -54,6 +55,7 @@ describe('parseConfig', () => {
       EVENTS_TOPIC: 'projects/my-project/topics/flight-events',
       CACHE_TTL_SECONDS: '0',
       EVENTS_SCHEMA: schemaJson,
+      PARTITION_GRANULARITY: 'HOUR',
     });
     expect(config.eventSchema?.toJson()).toBe(schemaJson);
     expect(config).toMatchObject({
@@ -65,6 +67,7 @@ describe('parseConfig', () => {
       queryTimeoutMs: 5000,
       eventsTopic: 'projects/my-project/topics/flight-events',
       cacheTtlSeconds: 0,
+      partitionGranularity: 'HOUR',
     });
   });
 
@@ -102,6 +105,7 @@ describe('parseConfig', () => {
     ['MAX_BYTES_BILLED', '0', /^MAX_BYTES_BILLED must be a positive number of bytes, got "0"/],
     ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
+    ['PARTITION_GRANULARITY', 'MONTH', /^PARTITION_GRANULARITY must be DAY or HOUR, got "MONTH"/],
   ])('fails when %s is %s', (name, value, message) => {
     expect(problemsOf({ ...bigquery, [name]: value })).toEqual([expect.stringMatching(message)]);
   });

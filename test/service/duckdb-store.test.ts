@@ -93,7 +93,7 @@ describe('DuckDbStore', () => {
   test('answers list queries in one phase when a view without rowid stands in for the table', async () => {
     const store = await DuckDbStore.create({ schema: tiny });
     await store.insert([
-      published({ id: 'a', event_time: T0 + 1n, amount: '1', doc: null }, 'm1', T0),
+      published({ id: 'a', event_time: T0 + 3n, amount: '1', doc: null }, 'm1', T0),
       published({ id: 'a', event_time: T0 + 3n, amount: '2', doc: null }, 'm2', T0 + 1n),
       published({ id: 'b', event_time: T0 + 2n, amount: '3', doc: '{"x":[1]}' }, 'm3', T0),
     ]);
