@@ -1,5 +1,6 @@
 import { RecordSchema } from '../schema/record-schema';
 import type { AppConfig } from './app-config';
+import { parsePublisherMembers } from './events/caller-identity';
 import { PartitionGranularity } from './store/page-slices';
 
 /** Which store answers queries. */
@@ -32,6 +33,12 @@ export interface ServiceConfig extends AppConfig {
   readonly queryTimeoutMs: number;
   /** `EVENTS_TOPIC` (`projects/<p>/topics/<t>`): POST /v1/events publishes there; absent, the route is off in the cloud. */
   readonly eventsTopic?: string;
+  /**
+   * `EVENTS_PUBLISHERS`: comma-separated `user:<email>` / `serviceAccount:<email>` members allowed to publish,
+   * checked against the identity Cloud Run verified. Required with `EVENTS_TOPIC`; optional locally, where
+   * without it anyone who reaches the port publishes.
+   */
+  readonly eventPublishers?: readonly string[];
   /**
    * `EVENTS_SCHEMA`: the topic's full record schema (RecordSchema.toJson()), which events must match when the view
    * exposes fewer fields than the topic carries.
@@ -114,6 +121,16 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (!partitionGranularity) problems.push(`PARTITION_GRANULARITY must be DAY or HOUR, got ${JSON.stringify(granularity)}`);
   const eventsTopic = text('EVENTS_TOPIC');
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
+  let eventPublishers: string[] | undefined;
+  const publishersText = text('EVENTS_PUBLISHERS');
+  if (publishersText !== undefined) {
+    const parsed = parsePublisherMembers(publishersText);
+    if ('problem' in parsed) problems.push(`EVENTS_PUBLISHERS ${parsed.problem}`);
+    else eventPublishers = parsed.emails;
+  } else if (eventsTopic && store === StoreKind.BIGQUERY) {
+    // Fail closed: in the cloud, invoking the API must never be enough to write.
+    problems.push('EVENTS_PUBLISHERS is required with EVENTS_TOPIC: the user: or serviceAccount: members allowed to publish');
+  }
 
   const config = {
     port: integer('PORT', 8080, 0, 65535)!,
@@ -134,6 +151,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxBytesBilled,
     partitionGranularity: partitionGranularity ?? PartitionGranularity.DAY,
     eventsTopic,
+    eventPublishers,
     eventSchema,
     duckdbPath: text('DUCKDB_PATH') ?? ':memory:',
   };

@@ -1,5 +1,5 @@
 import type { AvroJsonEvent } from './avro-event';
-import { PublishError, type Publisher } from './publisher';
+import { PublishError, type PublishOptions, type Publisher } from './publisher';
 
 /** Gives an OAuth access token for the Pub/Sub API. */
 export type AccessTokenProvider = () => Promise<string | null | undefined>;
@@ -46,9 +46,10 @@ export class PubSubRestPublisher implements Publisher {
   }
 
   /** Publishes the events as JSON-encoded messages and returns Pub/Sub's message ids. */
-  public async publish(events: readonly AvroJsonEvent[]): Promise<string[]> {
+  public async publish(events: readonly AvroJsonEvent[], options: PublishOptions = {}): Promise<string[]> {
     const token = this.accessToken ? await this.accessToken() : undefined;
-    const body = { messages: events.map((e) => ({ data: Buffer.from(JSON.stringify(e), 'utf8').toString('base64') })) };
+    const attributes = options.attributes && Object.keys(options.attributes).length > 0 ? { attributes: options.attributes } : {};
+    const body = { messages: events.map((e) => ({ data: Buffer.from(JSON.stringify(e), 'utf8').toString('base64'), ...attributes })) };
     let response: Response;
     try {
       response = await fetch(this.url, {
