@@ -50,6 +50,8 @@ export interface ServiceConfig extends AppConfig {
   readonly duckdbPath: string;
   /** `CACHE_TTL_SECONDS`: how long BigQuery answers are reused; unset keeps the store's default. */
   readonly cacheTtlSeconds?: number;
+  /** `CACHE_MAX_BYTES`: bytes of encoded answers the query cache keeps; unset keeps the store's default. */
+  readonly cacheMaxBytes?: number;
   /** `PARTITION_GRANULARITY` (`DAY` or `HOUR`, default `DAY`): the table's time partitioning, which pages read slice by slice. */
   readonly partitionGranularity: PartitionGranularity;
 }
@@ -137,6 +139,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxQueryWindowDays: integer('MAX_QUERY_WINDOW_DAYS', 31, 1, 366)!,
     queryTimeoutMs: integer('QUERY_TIMEOUT_MS', 10_000, 100, 600_000)!,
     cacheTtlSeconds: integer('CACHE_TTL_SECONDS', undefined, 0, 86_400),
+    cacheMaxBytes: integer('CACHE_MAX_BYTES', undefined, 0, 2 ** 40),
+    maxBodyBytes: integer('MAX_BODY_BYTES', undefined, 1024, 10 * 1024 * 1024),
   };
   if (problems.length > 0 || !store || !schema) throw new ConfigError(problems);
   return {

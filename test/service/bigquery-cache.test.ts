@@ -151,6 +151,33 @@ describe('QueryCache', () => {
     expect(loads).toEqual(['a', 'b', 'c', 'b']);
   });
 
+  test('keeps at most maxBytes of JSON-encoded answers, least recently used out first; a huge answer is not kept', async () => {
+    const cache = new QueryCache({ maxBytes: 1000, now: () => 0 });
+    const loads: string[] = [];
+    // Each answer encodes to exactly 40 bytes of JSON ("x" plus 38 characters between the quotes).
+    const answer = (key: string) => key.padEnd(38, '.');
+    const load = (key: string) => cache.get(key, 1000, async () => (loads.push(key), answer(key)));
+    for (const key of 'abcdefghijklmnopqrstuvwxy') await load(key); // 25 x 40 = 1000 bytes: all kept
+    expect(cache.stats()).toMatchObject({ entries: 25, bytes: 1000 });
+    await load('a'); // a becomes the most recently used
+    await load('z'); // 1040 bytes: b goes
+    expect(cache.stats()).toMatchObject({ entries: 25, bytes: 1000 });
+    await load('b');
+    expect(loads.filter((k) => k === 'b')).toHaveLength(2);
+    expect(loads.filter((k) => k === 'a')).toHaveLength(1);
+    // 101 bytes is over a tenth of the budget: served, never kept.
+    expect(await cache.get('big', 1000, async () => 'x'.repeat(99))).toHaveLength(99);
+    expect(cache.stats()).toMatchObject({ entries: 25, bytes: 1000 });
+  });
+
+  test('counts hits, coalesced calls and misses', async () => {
+    const cache = new QueryCache({ now: () => 0 });
+    const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve('v'), 10));
+    await Promise.all([cache.get('k', 1000, slow), cache.get('k', 1000, slow), cache.get('k', 1000, slow)]);
+    await cache.get('k', 1000, slow);
+    expect(cache.stats()).toEqual({ hits: 1, coalesced: 2, misses: 1, entries: 1, bytes: 3 });
+  });
+
   test('concurrent calls run each distinct key exactly once (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { minLength: 1, maxLength: 40 }), async (keys) => {

@@ -57,6 +57,8 @@ describe('parseConfig', () => {
       CACHE_TTL_SECONDS: '0',
       EVENTS_SCHEMA: schemaJson,
       PARTITION_GRANULARITY: 'HOUR',
+      CACHE_MAX_BYTES: '1048576',
+      MAX_BODY_BYTES: '2048',
     });
     expect(config.eventSchema?.toJson()).toBe(schemaJson);
     expect(config).toMatchObject({
@@ -70,6 +72,8 @@ describe('parseConfig', () => {
       eventPublishers: ['shop@acme.iam.gserviceaccount.com', 'ana@example.com'],
       cacheTtlSeconds: 0,
       partitionGranularity: 'HOUR',
+      cacheMaxBytes: 1_048_576,
+      maxBodyBytes: 2048,
     });
   });
 
@@ -107,6 +111,7 @@ describe('parseConfig', () => {
     ['MAX_BYTES_BILLED', '0', /^MAX_BYTES_BILLED must be a positive number of bytes, got "0"/],
     ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
+    ['MAX_BODY_BYTES', '100', /^MAX_BODY_BYTES must be an integer from 1024 to 10485760/],
     ['PARTITION_GRANULARITY', 'MONTH', /^PARTITION_GRANULARITY must be DAY or HOUR, got "MONTH"/],
   ])('fails when %s is %s', (name, value, message) => {
     const events = name === 'EVENTS_TOPIC' ? { EVENTS_PUBLISHERS: 'user:ana@example.com' } : {};
