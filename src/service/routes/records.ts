@@ -6,7 +6,7 @@ import type { Clock } from '../clock';
 import { encodeCursor } from '../cursor';
 import { ApiError, ErrorCode } from '../http-error';
 import type { Store } from '../store/store';
-import { microsToIso } from '../wire';
+import { microsToIso } from '../../schema/wire';
 import { QueryLimits, getQuerySchema, listQuerySchema, parseKey, safeParse, validationError } from '../validation';
 
 /** What the records resource needs. */
