@@ -40,6 +40,8 @@ describe('parseConfig', () => {
     expect(config.eventsTopic).toBeUndefined();
     expect(config.eventSchema).toBeUndefined();
     expect(config.cacheTtlSeconds).toBeUndefined();
+    expect(config.host).toBeUndefined();
+    expect(config.logRequestValues).toBe(false);
     expect(config.schema.toJson()).toBe(schemaJson);
   });
 
@@ -57,6 +59,8 @@ describe('parseConfig', () => {
       CACHE_TTL_SECONDS: '0',
       EVENTS_SCHEMA: schemaJson,
       PARTITION_GRANULARITY: 'HOUR',
+      HOST: '127.0.0.1',
+      LOG_REQUEST_VALUES: 'true',
     });
     expect(config.eventSchema?.toJson()).toBe(schemaJson);
     expect(config).toMatchObject({
@@ -70,6 +74,8 @@ describe('parseConfig', () => {
       eventPublishers: ['shop@acme.iam.gserviceaccount.com', 'ana@example.com'],
       cacheTtlSeconds: 0,
       partitionGranularity: 'HOUR',
+      host: '127.0.0.1',
+      logRequestValues: true,
     });
   });
 
@@ -108,6 +114,7 @@ describe('parseConfig', () => {
     ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
     ['PARTITION_GRANULARITY', 'MONTH', /^PARTITION_GRANULARITY must be DAY or HOUR, got "MONTH"/],
+    ['LOG_REQUEST_VALUES', 'yes', /^LOG_REQUEST_VALUES must be true or false, got "yes"/],
   ])('fails when %s is %s', (name, value, message) => {
     const events = name === 'EVENTS_TOPIC' ? { EVENTS_PUBLISHERS: 'user:ana@example.com' } : {};
     expect(problemsOf({ ...bigquery, ...events, [name]: value })).toEqual([expect.stringMatching(message)]);
