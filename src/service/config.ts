@@ -15,6 +15,8 @@ export enum StoreKind {
 export interface ServiceConfig extends AppConfig {
   /** `PORT`, default 8080; 0 picks a free port (tests do). */
   readonly port: number;
+  /** `HOST`, the address to listen on; unset, every interface (what a container needs). `npm start` sets 127.0.0.1. */
+  readonly host?: string;
   /** `STORE`: bigquery or duckdb. */
   readonly store: StoreKind;
   /** `PIPELINE_SCHEMA`: the exposed projection, as RecordSchema.toJson() wrote it. */
@@ -123,6 +125,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (!partitionGranularity) problems.push(`PARTITION_GRANULARITY must be DAY or HOUR, got ${JSON.stringify(granularity)}`);
   const eventsTopic = text('EVENTS_TOPIC');
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
+  const logValues = text('LOG_REQUEST_VALUES') ?? 'false';
+  if (!/^(true|false)$/.test(logValues)) problems.push(`LOG_REQUEST_VALUES must be true or false, got ${JSON.stringify(logValues)}`);
   let eventPublishers: string[] | undefined;
   const publishersText = text('EVENTS_PUBLISHERS');
   if (publishersText !== undefined) {
@@ -154,6 +158,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     location: text('BIGQUERY_LOCATION'),
     maxBytesBilled,
     partitionGranularity: partitionGranularity ?? PartitionGranularity.DAY,
+    host: text('HOST'),
+    logRequestValues: logValues === 'true',
     eventsTopic,
     eventPublishers,
     eventSchema,

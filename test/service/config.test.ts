@@ -40,6 +40,8 @@ describe('parseConfig', () => {
     expect(config.eventsTopic).toBeUndefined();
     expect(config.eventSchema).toBeUndefined();
     expect(config.cacheTtlSeconds).toBeUndefined();
+    expect(config.host).toBeUndefined();
+    expect(config.logRequestValues).toBe(false);
     expect(config.schema.toJson()).toBe(schemaJson);
   });
 
@@ -59,6 +61,8 @@ describe('parseConfig', () => {
       PARTITION_GRANULARITY: 'HOUR',
       CACHE_MAX_BYTES: '1048576',
       MAX_BODY_BYTES: '2048',
+      HOST: '127.0.0.1',
+      LOG_REQUEST_VALUES: 'true',
     });
     expect(config.eventSchema?.toJson()).toBe(schemaJson);
     expect(config).toMatchObject({
@@ -74,6 +78,8 @@ describe('parseConfig', () => {
       partitionGranularity: 'HOUR',
       cacheMaxBytes: 1_048_576,
       maxBodyBytes: 2048,
+      host: '127.0.0.1',
+      logRequestValues: true,
     });
   });
 
@@ -113,6 +119,7 @@ describe('parseConfig', () => {
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
     ['MAX_BODY_BYTES', '100', /^MAX_BODY_BYTES must be an integer from 1024 to 10485760/],
     ['PARTITION_GRANULARITY', 'MONTH', /^PARTITION_GRANULARITY must be DAY or HOUR, got "MONTH"/],
+    ['LOG_REQUEST_VALUES', 'yes', /^LOG_REQUEST_VALUES must be true or false, got "yes"/],
   ])('fails when %s is %s', (name, value, message) => {
     const events = name === 'EVENTS_TOPIC' ? { EVENTS_PUBLISHERS: 'user:ana@example.com' } : {};
     expect(problemsOf({ ...bigquery, ...events, [name]: value })).toEqual([expect.stringMatching(message)]);
