@@ -163,20 +163,7 @@ export class DuckDbStore implements Store {
   /** One page of records, newest first, per the store contract. */
   public async list(query: ListQuery, signal?: AbortSignal): Promise<Page> {
     if (this.schema.keyField && !this.indexStale) return this.listFromIndex(query, signal);
-    const rows = await this.listRows(query, signal);
-    const hasMore = rows.length > query.limit;
-    const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
-    const records = pageRows.map((row) => this.toRecord(row, query.fields));
-    if (!hasMore) return { records };
-    const last = pageRows[pageRows.length - 1];
-    const tieBreaker = last[TIE_BREAKER_COLUMN];
-    return {
-      records,
-      nextCursor: {
-        eventTimeMicros: (last[EVENT_TIME_COLUMN] as { micros: bigint }).micros.toString(),
-        tieBreaker: typeof tieBreaker === 'bigint' ? int64ToWire(tieBreaker) : String(tieBreaker),
-      },
-    };
+    return pageOf(await this.listRows(query, signal), query.limit, (row) => this.toRecord(row, query.fields));
   }
 
   /**
@@ -189,17 +176,7 @@ export class DuckDbStore implements Store {
       rows.push(...(await this.read(buildLatestListQuery(this.schema, this.tableName, { ...query, ...slice, limit: query.limit - rows.length }), signal)));
       if (rows.length > query.limit) break;
     }
-    const records = rows.slice(0, query.limit).map((row) => pick(JSON.parse(row.__wire as string) as WireRecord, query.fields));
-    if (rows.length <= query.limit) return { records };
-    const last = rows[query.limit - 1];
-    const tieBreaker = last[TIE_BREAKER_COLUMN];
-    return {
-      records,
-      nextCursor: {
-        eventTimeMicros: (last[EVENT_TIME_COLUMN] as { micros: bigint }).micros.toString(),
-        tieBreaker: typeof tieBreaker === 'bigint' ? int64ToWire(tieBreaker) : String(tieBreaker),
-      },
-    };
+    return pageOf(rows, query.limit, (row) => pick(JSON.parse(row.__wire as string) as WireRecord, query.fields));
   }
 
   private async listRows(query: ListQuery, signal?: AbortSignal): Promise<Array<Record<string, DuckDBValue>>> {
@@ -507,4 +484,19 @@ function pick(record: WireRecord, fields: readonly string[]): WireRecord {
   const out: WireRecord = {};
   for (const name of fields) out[name] = record[name] ?? null;
   return out;
+}
+
+/** A page from up to `limit + 1` rows: the first `limit` as records, and a cursor at the last of them when more remain. */
+function pageOf(rows: Array<Record<string, DuckDBValue>>, limit: number, toRecord: (row: Record<string, DuckDBValue>) => WireRecord): Page {
+  const records = rows.slice(0, limit).map(toRecord);
+  if (rows.length <= limit) return { records };
+  const last = rows[limit - 1];
+  const tieBreaker = last[TIE_BREAKER_COLUMN];
+  return {
+    records,
+    nextCursor: {
+      eventTimeMicros: (last[EVENT_TIME_COLUMN] as { micros: bigint }).micros.toString(),
+      tieBreaker: typeof tieBreaker === 'bigint' ? int64ToWire(tieBreaker) : String(tieBreaker),
+    },
+  };
 }
