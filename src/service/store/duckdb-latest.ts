@@ -91,7 +91,7 @@ export function buildLatestListQuery(schema: RecordSchema, tableName: string, qu
   return { sql, params };
 }
 
-/** One slice of a lookup from the index: the newest event with the key. */
+/** A lookup from the index: the newest event with the key within the window. */
 export function buildLatestGetQuery(schema: RecordSchema, tableName: string, query: GetQuery): BoundQuery {
   const eventTime = quoteIdent(schema.eventTimeField);
   const keyField = schema.field(schema.keyField!)!;
