@@ -25,7 +25,7 @@ const throwOnInvalid = (result: { success: boolean; error?: unknown }) => {
 
 /**
  * HEAD would run the whole query only to drop its body (Hono answers HEAD with the GET handler): refused, with the
- * method that works, before any validation or query.
+ * method that works, before any validation or query. Attached per route, so unknown paths keep their 404 route.
  */
 const refuseHead: MiddlewareHandler<AppEnv> = async (c, next) => (c.req.method === 'HEAD' ? c.body(null, 405, { Allow: 'GET' }) : next());
 
@@ -37,14 +37,14 @@ const windowHeader = (window: { fromMicros: bigint; toMicros: bigint }) => `${mi
  * key, `GET /v1/records/{key}` (the latest version of one record, 404 when absent).
  */
 export const recordRoutes = ({ store, schema, limits, clock }: RecordRoutesDeps) => {
-  const list = new Hono<AppEnv>().use('*', refuseHead).get('/', zValidator('query', listQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
+  const list = new Hono<AppEnv>().get('/', refuseHead, zValidator('query', listQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
     const query = c.req.valid('query');
     const page = await store.list(query, c.req.raw.signal);
     c.header('Query-Window', windowHeader(query));
     return c.json({ records: page.records, ...(page.nextCursor ? { nextCursor: encodeCursor(page.nextCursor) } : {}) });
   });
   if (!schema.keyField) return list;
-  return list.get('/:key', zValidator('query', getQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
+  return list.get('/:key', refuseHead, zValidator('query', getQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
     const key = parseKey(schema, c.req.param('key'));
     const window = c.req.valid('query');
     c.header('Query-Window', windowHeader(window));
