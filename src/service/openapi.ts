@@ -91,8 +91,9 @@ export function buildOpenApiDocument(schema: RecordSchema, options: OpenApiOptio
         schema.description ?? `Records of ${schema.name}.`,
         '',
         'Values on the wire: TIMESTAMP as ISO 8601 UTC with six fractional digits; INT64 as a JSON number when it is',
-        'a safe integer (|n| <= 2^53 - 1) and as a decimal string otherwise; NUMERIC as a decimal string without',
-        'trailing zeros; DATE as YYYY-MM-DD; JSON columns as JSON; nulls as null; repeated fields as arrays (never null).',
+        'a safe integer (|n| <= 2^53 - 1) and as a decimal string otherwise; NUMERIC and BIGNUMERIC as decimal strings',
+        'without trailing zeros; DATE as YYYY-MM-DD; DATETIME as YYYY-MM-DDTHH:MM:SS.ffffff and TIME as HH:MM:SS.ffffff',
+        '(no zone); BYTES as base64; JSON columns as JSON; nulls as null; repeated fields as arrays (never null).',
       ].join('\n'),
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
@@ -146,7 +147,9 @@ function listOperation(schema: RecordSchema, recordName: string, options: OpenAp
     summary: `List ${schema.name} records in a time window`,
     description: [
       `Records whose ${schema.eventTimeField} lies in [from, to), newest first${schema.keyField ? `, ${schema.keyField} breaking ties` : ''}.`,
-      schema.keyField ? `Each ${schema.keyField} appears once: the version Pub/Sub accepted last.` : 'Every delivered message is a record (no key).',
+      schema.keyField
+        ? `One record per event: copies with the same ${schema.keyField} and ${schema.eventTimeField} appear once, the copy published last; the same ${schema.keyField} at another ${schema.eventTimeField} is another event.`
+        : 'Every delivered message is a record (no key).',
       `The window may span at most ${options.maxQueryWindowDays} days.`,
     ].join(' '),
     parameters: [p.from, p.to, p.limit, p.cursor, p.fields, ...p.filters].map(openApiParameter),
@@ -163,7 +166,7 @@ function getOperation(schema: RecordSchema, recordName: string, options: OpenApi
     operationId: 'getRecord',
     tags: ['records'],
     summary: `Read one ${schema.name} by ${schema.keyField}`,
-    description: `The latest version of the record within [from, to) (default: the last ${options.maxQueryWindowDays} days).`,
+    description: `The newest event with this key within [from, to) (default: the last 24 hours; a wider window costs more), its copy published last.`,
     parameters: [p.key, p.from, p.to, p.fields].map(openApiParameter),
     responses: {
       '200': { description: 'The record.', content: { 'application/json': { schema: ref('schemas', recordName) } } },

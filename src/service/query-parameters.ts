@@ -90,7 +90,7 @@ export function listParameters(schema: RecordSchema, maxQueryWindowDays: number)
   };
 }
 
-/** `GET /v1/records/{key}`: the key, the window (default the widest allowed, ending now) and the projection. */
+/** `GET /v1/records/{key}`: the key, the window (default the last 24 hours: a lookup bills its window) and the projection. */
 export function getParameters(schema: RecordSchema, maxQueryWindowDays: number): GetParameters | undefined {
   const key = schema.keyField ? schema.field(schema.keyField) : undefined;
   if (!key) return undefined;
@@ -107,7 +107,7 @@ export function getParameters(schema: RecordSchema, maxQueryWindowDays: number):
         return { value };
       },
     },
-    ...windowParameters(maxQueryWindowDays, `to minus ${maxQueryWindowDays} days`),
+    ...windowParameters(maxQueryWindowDays, 'to minus 24 hours'),
     fields: fieldsParameter(schema),
   };
 }
@@ -140,7 +140,7 @@ function windowParameters(maxQueryWindowDays: number, fromDefault: string): { fr
   });
   return {
     from: bound('from', 'Start of the window, inclusive', fromDefault),
-    to: bound('to', 'End of the window, exclusive', 'now'),
+    to: bound('to', 'End of the window, exclusive', 'now, rounded up to the minute (the Query-Window header states the window served)'),
   };
 }
 

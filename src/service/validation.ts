@@ -21,8 +21,10 @@ export interface WindowAndFields {
 }
 
 const MICROS_PER_DAY = 86_400_000_000n;
-/** `GET /v1/records` looks at the last day unless told otherwise. */
+/** `GET /v1/records` and `GET /v1/records/{key}` look at the last day unless told otherwise (a lookup bills its window). */
 const DEFAULT_LIST_WINDOW = MICROS_PER_DAY;
+/** A default `to` is "now" rounded up to the minute, so identical requests within a minute share one query and cache entry. */
+export const DEFAULT_TO_ROUNDING_MICROS = 60_000_000n;
 
 /** Where a transform reports problems (zod/mini's payload). */
 type Ctx = { issues: unknown[] };
@@ -81,7 +83,7 @@ export function listQuerySchema(schema: RecordSchema, limits: QueryLimits, clock
   );
 }
 
-/** Validates the query string of `GET /v1/records/{key}`: `from`/`to` (default: the maximum window ending now) and `fields`. */
+/** Validates the query string of `GET /v1/records/{key}`: `from`/`to` (default: the last 24 h) and `fields`. */
 export function getQuerySchema(schema: RecordSchema, limits: QueryLimits, clock: Clock) {
   const params = getParameters(schema, limits.maxQueryWindowDays);
   if (!params) throw new Error(`${schema.name} has no key field: there is no lookup by key`);
@@ -89,7 +91,7 @@ export function getQuerySchema(schema: RecordSchema, limits: QueryLimits, clock:
     strictQuery([params.from, params.to, params.fields]),
     z.transform((query, ctx): WindowAndFields => {
       const raw = query as Record<string, string | undefined>;
-      const window = readWindow(params, raw, BigInt(limits.maxQueryWindowDays) * MICROS_PER_DAY, limits, clock, ctx);
+      const window = readWindow(params, raw, DEFAULT_LIST_WINDOW, limits, clock, ctx);
       const fields = read(params.fields, raw, ctx, schema.fieldNames);
       if (!window || fields === INVALID) return z.NEVER;
       return { ...window, fields: fields! };
@@ -127,7 +129,7 @@ function readWindow(
   const from = read(params.from, raw, ctx);
   const to = read(params.to, raw, ctx);
   if (from === INVALID || to === INVALID) return undefined;
-  const toMicros = to ?? nowMicros(clock);
+  const toMicros = to ?? roundUp(nowMicros(clock), DEFAULT_TO_ROUNDING_MICROS);
   const fromMicros = from ?? toMicros - defaultWidth;
   if (toMicros <= fromMicros) {
     addIssue(ctx, 'to', `to must be after from (from ${raw.from ?? 'default'}, to ${raw.to ?? 'now'})`);
@@ -139,6 +141,10 @@ function readWindow(
     return undefined;
   }
   return { fromMicros, toMicros };
+}
+
+function roundUp(micros: bigint, unit: bigint): bigint {
+  return ((micros + unit - 1n) / unit) * unit;
 }
 
 function nowMicros(clock: Clock): bigint {

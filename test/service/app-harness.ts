@@ -16,6 +16,7 @@ export function harness(options: {
   config?: Partial<AppConfig>;
   eventSchema?: RecordSchema;
   docsAssetDirectories?: readonly string[];
+  nowMillis?: number;
 }) {
   const logs: LogEntry[] = [];
   const app = createApp({
@@ -23,7 +24,7 @@ export function harness(options: {
     schema: options.schema,
     config: { pipelineName: 'test-pipeline', maxQueryWindowDays: 31, projectId: 'test-project', readinessTimeoutMs: 100, ...options.config },
     logger: createLogger((entry) => logs.push(entry), Severity.DEBUG),
-    clock: { nowMillis: () => NOW_MILLIS },
+    clock: { nowMillis: () => options.nowMillis ?? NOW_MILLIS },
     publisher: options.publisher,
     eventSchema: options.eventSchema,
     docsAssetDirectories: options.docsAssetDirectories,

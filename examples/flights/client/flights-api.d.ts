@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * List FlightEvent records in a time window
-         * @description Records whose event_time lies in [from, to), newest first, event_id breaking ties. Each event_id appears once: the version Pub/Sub accepted last. The window may span at most 31 days.
+         * @description Records whose event_time lies in [from, to), newest first, event_id breaking ties. One record per event: copies with the same event_id and event_time appear once, the copy published last; the same event_id at another event_time is another event. The window may span at most 31 days.
          */
         get: operations["listRecords"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Read one FlightEvent by event_id
-         * @description The latest version of the record within [from, to) (default: the last 31 days).
+         * @description The newest event with this key within [from, to) (default: the last 24 hours; a wider window costs more), its copy published last.
          */
         get: operations["getRecord"];
         put?: never;
@@ -423,7 +423,7 @@ export interface operations {
             query?: {
                 /** @description Start of the window, inclusive (ISO 8601 with a zone). Default: to minus 24 hours. from..to spans at most 31 days. */
                 from?: string;
-                /** @description End of the window, exclusive (ISO 8601 with a zone). Default: now. from..to spans at most 31 days. */
+                /** @description End of the window, exclusive (ISO 8601 with a zone). Default: now, rounded up to the minute (the Query-Window header states the window served). from..to spans at most 31 days. */
                 to?: string;
                 /** @description Records per page. */
                 limit?: number;
@@ -465,9 +465,9 @@ export interface operations {
     getRecord: {
         parameters: {
             query?: {
-                /** @description Start of the window, inclusive (ISO 8601 with a zone). Default: to minus 31 days. from..to spans at most 31 days. */
+                /** @description Start of the window, inclusive (ISO 8601 with a zone). Default: to minus 24 hours. from..to spans at most 31 days. */
                 from?: string;
-                /** @description End of the window, exclusive (ISO 8601 with a zone). Default: now. from..to spans at most 31 days. */
+                /** @description End of the window, exclusive (ISO 8601 with a zone). Default: now, rounded up to the minute (the Query-Window header states the window served). from..to spans at most 31 days. */
                 to?: string;
                 /** @description Fields to return, comma-separated (event_time is always returned). Default: all. */
                 fields?: ("event_id" | "event_time" | "airline" | "flight_number" | "flight_date" | "origin" | "destination" | "status" | "scheduled_departure" | "actual_departure" | "scheduled_arrival" | "actual_arrival" | "passengers" | "delay_minutes" | "international" | "aircraft" | "delay_reasons" | "details")[];

@@ -42,7 +42,7 @@ export async function* recordsInWindow(
   } while (cursor);
 }
 
-/** One flight event by its id (the latest version in the last 31 days), or undefined when there is none. */
+/** One flight event by its id (the copy published last, searched in the last 24 hours), or undefined when there is none. */
 export async function flightEvent(client: ReturnType<typeof flightsClient>, eventId: string, fields?: FlightField[]): Promise<FlightEvent | undefined> {
   const { data, error, response } = await client.GET('/v1/records/{key}', { params: { path: { key: eventId }, query: { fields } } });
   if (response.status === 404) return undefined;
