@@ -95,8 +95,8 @@ describe('AnalyticsPipeline', () => {
         labelled++;
       }
     }
-    // 2 topics, 2 subscriptions, 2 datasets, 3 tables, 1 service; 16 alert policies, 2 services, 3 SLOs.
-    expect(labelled).toBe(31);
+    // 2 topics, 2 subscriptions, 2 datasets, 3 tables, 1 service; 18 alert policies, 2 services, 3 SLOs.
+    expect(labelled).toBe(33);
   });
 
   it('passes grouped options down to each child', () => {
