@@ -9,6 +9,8 @@ export const SERVICE_ENV = {
   /** Which store answers queries: one of `STORE_KIND`. */
   store: 'STORE',
   port: 'PORT',
+  /** Interface the server binds: loopback unless set (local mode). */
+  host: 'HOST',
   projectId: 'GOOGLE_CLOUD_PROJECT',
   datasetId: 'BIGQUERY_DATASET',
   viewId: 'BIGQUERY_VIEW',
@@ -21,6 +23,8 @@ export const SERVICE_ENV = {
   queryTimeoutMs: 'QUERY_TIMEOUT_MS',
   cacheTtlSeconds: 'CACHE_TTL_SECONDS',
   duckdbPath: 'DUCKDB_PATH',
+  /** `true` logs request parameter values (debugging only). */
+  logRequestValues: 'LOG_REQUEST_VALUES',
   /** `projects/<p>/topics/<t>`: where `POST /v1/events` publishes. */
   eventsTopic: 'EVENTS_TOPIC',
   /** The topic's whole record schema, as `RecordSchema.toJson()` writes it. */

@@ -14,6 +14,8 @@ export enum StoreKind {
 export interface ServiceConfig extends AppConfig {
   /** `PORT`, default 8080; 0 picks a free port (tests do). */
   readonly port: number;
+  /** `HOST`, the address to listen on; unset, every interface (what a container needs). `npm start` sets 127.0.0.1. */
+  readonly host?: string;
   /** `STORE`: bigquery or duckdb. */
   readonly store: StoreKind;
   /** `PIPELINE_SCHEMA`: the exposed projection, as RecordSchema.toJson() wrote it. */
@@ -115,6 +117,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`${E.maxBytesBilled} must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
   const eventsTopic = text(E.eventsTopic);
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`${E.eventsTopic} must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
+  const logValues = text(E.logRequestValues) ?? 'false';
+  if (!/^(true|false)$/.test(logValues)) problems.push(`${E.logRequestValues} must be true or false, got ${JSON.stringify(logValues)}`);
   let eventPublishers: string[] | undefined;
   const publishersText = text(E.eventPublishers);
   if (publishersText !== undefined) {
@@ -143,6 +147,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     viewId: text(E.viewId),
     location: text(E.location),
     maxBytesBilled,
+    host: text(E.host),
+    logRequestValues: logValues === 'true',
     eventsTopic,
     eventPublishers,
     eventSchema,
