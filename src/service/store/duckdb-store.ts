@@ -2,6 +2,7 @@ import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue,
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordSchema } from '../../schema/record-schema';
+import { wrapEvent } from '../events/avro-event';
 import { int64ToWire } from '../wire';
 import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql, insertFromStagingSql, quoteIdent } from './duckdb-ddl';
 import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
@@ -298,7 +299,8 @@ export class DuckDbStore implements Store {
   private async appendDeadLetters(deadLetters: Array<DeadLetter & { event: StoredEvent }>): Promise<void> {
     const sql = `INSERT INTO ${quoteIdent(this.deadLetterTableName)} VALUES ($data, 'local-dead-letter', $message_id, $publish_time, $attributes, $reason)`;
     for (const { event, messageId, reason } of deadLetters) {
-      const payload = JSON.stringify(event.record, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+      // The message as the producer published it (Avro JSON encoding), as a BigQuery dead-letter table keeps it.
+      const payload = JSON.stringify(wrapEvent(this.schema, event.record));
       await this.connection.run(sql, {
         data: blobValue(Buffer.from(payload, 'utf8')),
         message_id: messageId,
