@@ -3,15 +3,15 @@ import { build } from 'esbuild';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-/** Bundles `entry` into one minified CommonJS file for Node 20+, with only the native DuckDB module left outside. */
-export async function bundleForNode(entry, outfile) {
+/** Bundles `entry` into one minified CommonJS file for `target`, with only the native DuckDB module left outside. */
+export async function bundleForNode(entry, outfile, target = 'node20') {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target,
     format: 'cjs',
     minify: true,
     legalComments: 'linked',
@@ -20,7 +20,7 @@ export async function bundleForNode(entry, outfile) {
     logLevel: 'warning',
   });
   const bytes = statSync(outfile).size;
-  console.log(`${outfile}: ${(bytes / 1024 / 1024).toFixed(2)} MB (${bytes} bytes)`);
+  console.log(`${outfile}: ${(bytes / 1024 / 1024).toFixed(2)} MB (${bytes} bytes), target ${target}`);
 }
 
 /** The output directory named by `--outdir <dir>`, else the default, resolved against the repository root. */

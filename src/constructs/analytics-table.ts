@@ -4,8 +4,8 @@ import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
-import { bigQueryId } from './physical-names';
-import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
+import { bigQueryId } from '../core/physical-names';
+import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 
 /** How finely the table is partitioned on the event time. */
 export enum PartitionGranularity {

@@ -9,8 +9,8 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AnalyticsTable } from './analytics-table';
 import { IngestTopic } from './ingest-topic';
-import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
-import { physicalName } from './physical-names';
+import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
+import { physicalName } from '../core/physical-names';
 
 /** Options of the BigQuery subscriptions, reusable by `AnalyticsPipeline`. */
 export interface BigQuerySubscriptionOptions {

@@ -8,8 +8,101 @@ import { Construct } from 'constructs';
 import type * as dockerImage from '@cdktf/provider-docker/lib/image';
 import type * as dockerProvider from '@cdktf/provider-docker/lib/provider';
 import type * as dockerRegistryImage from '@cdktf/provider-docker/lib/registry-image';
-import { ArtifactRepositoryReference, BundledServiceImageOptions, ServiceImage, ServiceImageBindOptions, ServiceImageConfig } from './service-image';
-import { checkIntegerRange, pipelineLabels } from './validation';
+import type { ServiceImageBindOptions, ServiceImageConfig } from './service-image-config';
+import { checkIntegerRange, pipelineLabels } from '../core/validation';
+
+/** Options of `ServiceImage.fromBundledService`. */
+export interface BundledServiceImageOptions {
+  /**
+   * Directory holding the service bundle and its Dockerfile, as written by `npm run build:service`. Only the
+   * directory's content goes into the synthesized output: a content hash, never this path.
+   *
+   * @default - the `dist/service` directory of this package
+   */
+  readonly serviceDirectory?: string;
+
+  /**
+   * Name of the image inside the repository: lowercase letters, digits, `.`, `_`, `-` and `/`.
+   *
+   * @default - `<pipeline name>-api`
+   */
+  readonly imageName?: string;
+
+  /**
+   * An Artifact Registry Docker repository to push to instead of creating one. An `ArtifactRegistryRepository`
+   * resource fits as is. Refused together with `repository`.
+   *
+   * @default - a new repository, see `repository`
+   */
+  readonly existingRepository?: ArtifactRepositoryReference;
+
+  /**
+   * Options of the repository created for the image. Refused together with `existingRepository`.
+   *
+   * @default - `<pipeline name>-images` in the service's region, keeping the 10 most recent versions
+   */
+  readonly repository?: ImageRepositoryOptions;
+
+  /**
+   * The docker provider that builds and pushes the image; it must be able to push to Artifact Registry
+   * (`registry_auth` for `<region>-docker.pkg.dev`).
+   *
+   * @default - one provider per stack with the alias `artifact-registry`, authenticated with the google provider's access token
+   */
+  readonly dockerProvider?: TerraformProvider;
+
+  /**
+   * Platform the image is built for. Cloud Run runs `linux/amd64`.
+   *
+   * @default 'linux/amd64'
+   */
+  readonly platform?: string;
+}
+
+/** An Artifact Registry repository the image is pushed to. */
+export interface ArtifactRepositoryReference {
+  /** Region of the repository, such as `europe-west1`. */
+  readonly location: string;
+  /** The repository's id (its short name). */
+  readonly repositoryId: string;
+  /**
+   * Project of the repository.
+   *
+   * @default - the google provider's project
+   */
+  readonly project?: string;
+}
+
+/** Options of the Artifact Registry repository `fromBundledService` creates. */
+export interface ImageRepositoryOptions {
+  /**
+   * The repository's id: lowercase letters, digits and hyphens, starting with a letter, at most 63 characters.
+   *
+   * @default - `<pipeline name>-images`
+   */
+  readonly repositoryId?: string;
+
+  /**
+   * Versions the cleanup policy always keeps, newest first (rollbacks need the previous ones). Between 1 and 1000.
+   *
+   * @default 10
+   */
+  readonly keepVersions?: number;
+
+  /**
+   * Days after which an untagged version (one whose tag moved) is deleted. Between 1 and 3650.
+   *
+   * @default 7
+   */
+  readonly deleteUntaggedAfterDays?: number;
+
+  /**
+   * Days after which any version beyond the `keepVersions` newest is deleted. Between 1 and 3650.
+   *
+   * @default 30
+   */
+  readonly deleteAfterDays?: number;
+}
 
 /** The parts of `@cdktf/provider-docker` the bundled image uses. */
 export interface DockerModules {
@@ -152,9 +245,11 @@ function registryDockerOf(stack: TerraformStack, docker: DockerModules, address:
 /**
  * The bundled query API built by Terraform: `docker_image` builds the service directory (copied into the stack's
  * output as an asset named by its content hash), `docker_registry_image` pushes it to Artifact Registry, and Cloud Run
- * runs `<repository>/<image>@<digest>`. Created by `ServiceImage.fromBundledService`.
+ * runs `<repository>/<image>@<digest>`. `ServiceImage.fromBundledService` wraps it.
  */
-export class BundledServiceImage extends ServiceImage {
+export class BundledServiceImage {
+  /** The reference Cloud Run pulls, known once bound. */
+  public readonly imageUri: string;
   /** The directory built, absolute (never written to the synthesized output). */
   public readonly serviceDirectory: string;
   /** SHA-256 of the build context's files: the image tag's suffix and the rebuild trigger. */
@@ -171,12 +266,12 @@ export class BundledServiceImage extends ServiceImage {
   private bound?: { stack: TerraformStack; config: ServiceImageConfig };
 
   public constructor(options: BundledServiceImageOptions) {
-    super(Lazy.stringValue({
+    this.imageUri = Lazy.stringValue({
       produce: () => {
         if (!this.bound) throw new Error('ServiceImage.fromBundledService: the image was never bound to a service (pass it to QueryApi or AnalyticsPipeline)');
         return this.bound.config.imageUri;
       },
-    }));
+    });
     this.docker = loadDockerModules();
     const directory = path.resolve(options.serviceDirectory ?? DEFAULT_SERVICE_DIRECTORY);
     const problems = bundledServiceImageProblems(options, directory);

@@ -1,8 +1,7 @@
 // Explicit exports: the `xxxOptionProblems` validators stay internal to the construct layer.
 export { ServiceImage } from './service-image';
-export type {
-  ArtifactRepositoryReference, BundledServiceImageOptions, ImageRepositoryOptions, ServiceImageBindOptions, ServiceImageConfig,
-} from './service-image';
+export type { ServiceImageBindOptions, ServiceImageConfig } from './service-image-config';
+export type { ArtifactRepositoryReference, BundledServiceImageOptions, ImageRepositoryOptions } from './bundled-service-image';
 export { ProjectApis } from './project-apis';
 export type { ProjectApisProps } from './project-apis';
 export { IngestTopic, MessageEncoding } from './ingest-topic';
@@ -13,5 +12,3 @@ export { BigQuerySubscription } from './bigquery-subscription';
 export type { BigQuerySubscriptionOptions, BigQuerySubscriptionProps } from './bigquery-subscription';
 export { ApiIngress, QueryApi } from './query-api';
 export type { QueryApiOptions, QueryApiProps } from './query-api';
-export { AnalyticsPipeline } from './analytics-pipeline';
-export type { AnalyticsPipelineProps } from './analytics-pipeline';

@@ -4,8 +4,8 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
-import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
-import { physicalName } from './physical-names';
+import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
+import { physicalName } from '../core/physical-names';
 
 /** How producers encode messages published to the topic. */
 export enum MessageEncoding {

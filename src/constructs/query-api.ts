@@ -9,9 +9,10 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AnalyticsTable } from './analytics-table';
 import { IngestTopic } from './ingest-topic';
-import { ServiceImage, ServiceImageConfig } from './service-image';
-import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from './validation';
-import { physicalName } from './physical-names';
+import { ServiceImage } from './service-image';
+import { ServiceImageConfig } from './service-image-config';
+import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
+import { physicalName } from '../core/physical-names';
 
 /** Where requests to the API may come from (Cloud Run ingress). */
 export enum ApiIngress {

@@ -1,136 +1,7 @@
-import { Annotations, TerraformProvider, Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
-
-/** What a `ServiceImage` gives the service that runs it. */
-export interface ServiceImageConfig {
-  /** The image reference Cloud Run pulls, pinned by tag or digest. */
-  readonly imageUri: string;
-
-  /**
-   * Google APIs the resources the image created need (`artifactregistry.googleapis.com` when it is built and pushed
-   * by Terraform), so a pipeline that enables APIs enables these too.
-   *
-   * @default - none
-   */
-  readonly requiredApis?: string[];
-}
-
-/** What the service that runs an image tells the image when binding it. */
-export interface ServiceImageBindOptions {
-  /**
-   * Pipeline name the image's resources derive their names from (repository `<name>-images`, image `<name>-api`).
-   *
-   * @default - names without a pipeline prefix (`query-api-images`, `query-api`)
-   */
-  readonly name?: string;
-
-  /**
-   * Region of the service, where a repository created for the image lives.
-   *
-   * @default - the google provider's region
-   */
-  readonly region?: string;
-
-  /**
-   * Labels for the resources the image creates.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-}
-
-/** Options of `ServiceImage.fromBundledService`. */
-export interface BundledServiceImageOptions {
-  /**
-   * Directory holding the service bundle and its Dockerfile, as written by `npm run build:service`. Only the
-   * directory's content goes into the synthesized output: a content hash, never this path.
-   *
-   * @default - the `dist/service` directory of this package
-   */
-  readonly serviceDirectory?: string;
-
-  /**
-   * Name of the image inside the repository: lowercase letters, digits, `.`, `_`, `-` and `/`.
-   *
-   * @default - `<pipeline name>-api`
-   */
-  readonly imageName?: string;
-
-  /**
-   * An Artifact Registry Docker repository to push to instead of creating one. An `ArtifactRegistryRepository`
-   * resource fits as is. Refused together with `repository`.
-   *
-   * @default - a new repository, see `repository`
-   */
-  readonly existingRepository?: ArtifactRepositoryReference;
-
-  /**
-   * Options of the repository created for the image. Refused together with `existingRepository`.
-   *
-   * @default - `<pipeline name>-images` in the service's region, keeping the 10 most recent versions
-   */
-  readonly repository?: ImageRepositoryOptions;
-
-  /**
-   * The docker provider that builds and pushes the image; it must be able to push to Artifact Registry
-   * (`registry_auth` for `<region>-docker.pkg.dev`).
-   *
-   * @default - one provider per stack with the alias `artifact-registry`, authenticated with the google provider's access token
-   */
-  readonly dockerProvider?: TerraformProvider;
-
-  /**
-   * Platform the image is built for. Cloud Run runs `linux/amd64`.
-   *
-   * @default 'linux/amd64'
-   */
-  readonly platform?: string;
-}
-
-/** An Artifact Registry repository the image is pushed to. */
-export interface ArtifactRepositoryReference {
-  /** Region of the repository, such as `europe-west1`. */
-  readonly location: string;
-  /** The repository's id (its short name). */
-  readonly repositoryId: string;
-  /**
-   * Project of the repository.
-   *
-   * @default - the google provider's project
-   */
-  readonly project?: string;
-}
-
-/** Options of the Artifact Registry repository `fromBundledService` creates. */
-export interface ImageRepositoryOptions {
-  /**
-   * The repository's id: lowercase letters, digits and hyphens, starting with a letter, at most 63 characters.
-   *
-   * @default - `<pipeline name>-images`
-   */
-  readonly repositoryId?: string;
-
-  /**
-   * Versions the cleanup policy always keeps, newest first (rollbacks need the previous ones). Between 1 and 1000.
-   *
-   * @default 10
-   */
-  readonly keepVersions?: number;
-
-  /**
-   * Days after which an untagged version (one whose tag moved) is deleted. Between 1 and 3650.
-   *
-   * @default 7
-   */
-  readonly deleteUntaggedAfterDays?: number;
-
-  /**
-   * Days after which any version beyond the `keepVersions` newest is deleted. Between 1 and 3650.
-   *
-   * @default 30
-   */
-  readonly deleteAfterDays?: number;
-}
+import type { BundledServiceImage, BundledServiceImageOptions } from './bundled-service-image';
+import type { ServiceImageBindOptions, ServiceImageConfig } from './service-image-config';
 
 /**
  * The container image of the query API: a reference to an image that exists
@@ -158,9 +29,9 @@ export class ServiceImage {
    * revision, an unchanged one does not. Applying needs a Docker engine and the Artifact Registry API; synth does not.
    */
   public static fromBundledService(options: BundledServiceImageOptions = {}): ServiceImage {
-    // Loaded here, not at the top: the module pulls in the optional docker provider.
+    // Loaded here, not at the top: only a bundled image needs the Artifact Registry and docker provider modules.
     const { BundledServiceImage } = require('./bundled-service-image') as typeof import('./bundled-service-image');
-    return new BundledServiceImage(options);
+    return new BuiltServiceImage(new BundledServiceImage(options));
   }
 
   /** The image reference Cloud Run pulls. */
@@ -214,4 +85,15 @@ function imageReferenceProblem(reference: string): string | undefined {
 
 function isLatest(reference: string): boolean {
   return !reference.includes('@') && tagOf(reference) === 'latest';
+}
+
+/** The bundled service as a `ServiceImage`: its reference and resources come from the build. */
+class BuiltServiceImage extends ServiceImage {
+  public constructor(private readonly build: BundledServiceImage) {
+    super(build.imageUri);
+  }
+
+  public bind(scope: Construct, options: ServiceImageBindOptions = {}): ServiceImageConfig {
+    return this.build.bind(scope, options);
+  }
 }

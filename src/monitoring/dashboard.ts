@@ -6,11 +6,14 @@ export const MOSAIC_COLUMNS = 48;
 /** One widget of the Dashboards API, as JSON. */
 export type WidgetJson = { [key: string]: unknown };
 
-/** A horizontal line on a chart: a threshold to compare against. */
+/**
+ * A horizontal line on a chart: a threshold to compare against. The Dashboards API's `Threshold.Color` has only
+ * YELLOW (concerning) and RED (emergency); a reference line that is neither (an SLO bound) leaves the color unset.
+ */
 export interface ChartThreshold {
   readonly value: number;
   readonly label: string;
-  readonly color: 'YELLOW' | 'RED' | 'BLUE';
+  readonly color?: 'YELLOW' | 'RED';
 }
 
 /** Top-N: keep only the N series ranking highest (Dashboards API `pickTimeSeriesFilter`). */
@@ -78,7 +81,7 @@ export function xyChart(title: string, dataSets: object[], yLabel: string, thres
     xyChart: {
       dataSets,
       ...(thresholds.length > 0
-        ? { thresholds: thresholds.map((t) => ({ value: t.value, label: t.label, color: t.color, direction: 'ABOVE', targetAxis: 'Y1' })) }
+        ? { thresholds: thresholds.map((t) => ({ value: t.value, label: t.label, ...(t.color ? { color: t.color } : {}), direction: 'ABOVE', targetAxis: 'Y1' })) }
         : {}),
       yAxis: { label: yLabel, scale: 'LINEAR' },
       chartOptions: { mode: 'COLOR' },

@@ -2,8 +2,8 @@ import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-ale
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { NAME_SUFFIXES } from '../constructs/physical-names';
-import { labelProblems, nameProblems, throwIfProblems } from '../constructs/validation';
+import { NAME_SUFFIXES } from '../core/physical-names';
+import { labelProblems, nameProblems, throwIfProblems } from '../core/validation';
 import {
   AlertSeverity,
   BacklogAgeAlerts,

@@ -4,7 +4,7 @@ import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../constructs/validation';
+import { labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import {
   ALERT_DEFAULTS,
   AlertSeverity,
@@ -251,7 +251,7 @@ export class PipelineMonitoring extends Construct {
       .add(text('Reading this dashboard', `Messages flow top to bottom: topic **${p.topicName}** -> subscription **${p.subscriptionName}** -> BigQuery -> API **${p.serviceName}** (${p.serviceLocation}). Runbook: ${this.runbookUrl}`), 16, 12)
       .section(`2. Store: BigQuery subscription ${p.subscriptionName}`, 'How far the table is behind the topic, and what could not be written.')
       .add(xyChart('Oldest unacked message age (freshness)', [dataSetOf(m.metricBacklogAge())], 'seconds', [
-        { value: freshnessBound, label: `freshness SLO bound ${freshnessBound} s`, color: 'BLUE' },
+        { value: freshnessBound, label: `freshness SLO bound ${freshnessBound} s` },
         ...ageLines,
       ]), 24, 12)
       .add(xyChart('Undelivered messages', [dataSetOf(m.metricUndeliveredMessages())], 'messages'), 24, 12)
@@ -264,7 +264,7 @@ export class PipelineMonitoring extends Construct {
       .add(xyChart('Requests/s by response class', [dataSetOf(m.metricApiRequests(), byClass)], 'requests/s'), 24, 12)
       .add(xyChart('5xx ratio', [ratioDataSetOf(m.metricApiErrorRatio())], 'ratio', errorLines), 24, 12)
       .add(xyChart('Latency p50 / p95 / p99', [LatencyPercentile.P50, LatencyPercentile.P95, LatencyPercentile.P99].map((pc) =>
-        dataSetOf(m.metricApiLatency(pc), { legend: pc.toLowerCase() })), 'ms', [{ value: latencyBound, label: `latency SLO bound ${latencyBound} ms`, color: 'BLUE' }]), 16, 12)
+        dataSetOf(m.metricApiLatency(pc), { legend: pc.toLowerCase() })), 'ms', [{ value: latencyBound, label: `latency SLO bound ${latencyBound} ms` }]), 16, 12)
       .add(xyChart('Instances by state', [dataSetOf(m.metricInstanceCount(), { legend: legendOf('metric.labels.state') })], 'instances'), 16, 12)
       .add(xyChart('Cold start p95 (container startup)', [dataSetOf(m.metricColdStartLatency())], 'ms'), 16, 12);
 

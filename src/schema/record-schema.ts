@@ -1,51 +1,7 @@
 import { DEAD_LETTER_DATA_COLUMN, BigQueryField, METADATA_COLUMNS } from './bigquery-field';
 import { FieldDefinition, FieldMode, FieldType } from './field';
+import { RecordSchemaProps } from './record-schema-props';
 import { schemaProblems } from './validate-schema';
-
-/** The definition of one record: the single source of truth for Avro, BigQuery, the API and local storage. */
-export interface RecordSchemaProps {
-  /** Record name, used as the Avro record name: a letter or `_`, then letters, digits or `_`. */
-  readonly name: string;
-
-  /**
-   * Avro namespace: dot-separated Avro names.
-   *
-   * @default - no namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * What one record describes; goes into the Avro `doc` and the OpenAPI document.
-   *
-   * @default - no description
-   */
-  readonly description?: string;
-
-  /** The record's fields, in column order. */
-  readonly fields: FieldDefinition[];
-
-  /**
-   * The top-level REQUIRED TIMESTAMP field that says when the event happened. It partitions the table and
-   * bounds every API query.
-   */
-  readonly eventTimeField: string;
-
-  /**
-   * A top-level REQUIRED STRING or INT64 field that identifies a record: `GET /v1/records/{key}` looks it up, and
-   * duplicates delivered by Pub/Sub are collapsed on it (the latest `publish_time` wins).
-   *
-   * @default - no key: no lookup route and no de-duplication
-   */
-  readonly keyField?: string;
-
-  /**
-   * Up to four top-level fields the table is clustered on, most selective first. The API offers equality
-   * filters on them.
-   *
-   * @default - no clustering
-   */
-  readonly clusteringFields?: string[];
-}
 
 const AVRO_PRIMITIVE: Record<FieldType, unknown> = {
   [FieldType.STRING]: 'string',

@@ -1,7 +1,7 @@
 import { FieldDefinition, FieldMode, FieldType } from './field';
 import { METADATA_COLUMNS } from './bigquery-field';
 import { AVRO_NAME, AVRO_NAMESPACE, MAX_DESCRIPTION_LENGTH, MAX_NESTING_DEPTH, columnNameProblem } from './names';
-import type { RecordSchemaProps } from './record-schema';
+import type { RecordSchemaProps } from './record-schema-props';
 
 /** BigQuery can cluster on these column types only (not FLOAT64, JSON, RECORD or repeated columns). */
 const CLUSTERABLE = new Set([FieldType.STRING, FieldType.INT64, FieldType.NUMERIC, FieldType.BOOLEAN, FieldType.TIMESTAMP, FieldType.DATE]);

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import type { RecordSchema } from '../schema/record-schema';
+import type { AppConfig } from './app-config';
 import type { AppEnv } from './app-env';
 import { Clock, systemClock } from './clock';
 import type { Publisher } from './events/publisher';
@@ -15,31 +16,7 @@ import { openApiRoutes } from './routes/openapi';
 import { recordRoutes } from './routes/records';
 import type { Store } from './store/store';
 
-/** The part of the configuration the HTTP layer uses (see ./config.ts for where each value comes from). */
-export interface AppConfig {
-  /** Name of the pipeline, shown in the OpenAPI document. */
-  readonly pipelineName: string;
-  /** Widest `[from, to)` one request may ask for, in days. */
-  readonly maxQueryWindowDays: number;
-  /**
-   * Project whose Cloud Trace ids the logs link to.
-   *
-   * @default - log entries carry no trace link
-   */
-  readonly projectId?: string;
-  /**
-   * Largest request body, in bytes.
-   *
-   * @default 10485760 (Pub/Sub's limit per publish request)
-   */
-  readonly maxBodyBytes?: number;
-  /**
-   * How long `/readyz` waits for the store.
-   *
-   * @default 2000
-   */
-  readonly readinessTimeoutMs?: number;
-}
+export type { AppConfig } from './app-config';
 
 /** Everything the app uses; nothing is read from the environment here. */
 export interface AppDeps {

@@ -1,5 +1,5 @@
 import { RecordSchema } from '../schema/record-schema';
-import type { AppConfig } from './app';
+import type { AppConfig } from './app-config';
 
 /** Which store answers queries. */
 export enum StoreKind {

@@ -292,7 +292,7 @@ describe('PipelineMonitoring dashboard', () => {
 
   it('draws the alert thresholds and the SLO bound on the charts they belong to', () => {
     const age = tiles.find((t) => t.widget.title.startsWith('Oldest unacked')).widget.xyChart.thresholds;
-    expect(age.map((t: Json) => [t.value, t.color])).toEqual([[300, 'BLUE'], [600, 'YELLOW'], [1800, 'RED']]);
+    expect(age.map((t: Json) => [t.value, t.color])).toEqual([[300, undefined], [600, 'YELLOW'], [1800, 'RED']]);
     const errors = tiles.find((t) => t.widget.title === '5xx ratio').widget.xyChart;
     expect(errors.thresholds.map((t: Json) => t.value)).toEqual([0.02, 0.1]);
     expect(errors.dataSets[0].timeSeriesQuery.timeSeriesFilterRatio.denominator.filter).toContain('request_count');

@@ -8,17 +8,35 @@ import { flightEvents } from '../../examples/flights/flight-events';
 describe('service bundle', () => {
   const root = join(__dirname, '..', '..');
   const outdir = mkdtempSync(join(tmpdir(), 'service-bundle-'));
+  let buildLog = '';
   beforeAll(() => {
-    execFileSync(process.execPath, [join(root, 'scripts/build-service.mjs'), '--outdir', outdir], { cwd: root, stdio: 'pipe' });
+    buildLog = execFileSync(process.execPath, [join(root, 'scripts/build-service.mjs'), '--outdir', outdir], { cwd: root, stdio: 'pipe' }).toString();
   }, 60_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   test('is one file under 2 MB with its Dockerfile beside it', () => {
     expect(statSync(join(outdir, 'server.js')).size).toBeLessThan(2 * 1024 * 1024);
-    const dockerfile = readFileSync(join(outdir, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "server\.js"\]$/m);
+    expect(readFileSync(join(outdir, 'Dockerfile'), 'utf8')).toBe(readFileSync(join(root, 'src/service/Dockerfile'), 'utf8'));
     expect(existsSync(join(outdir, 'node_modules'))).toBe(false);
+  });
+
+  test('runs on a supported Node.js LTS, distroless, pinned by digest, as a non-root user; bundled for that Node', () => {
+    const dockerfile = readFileSync(join(outdir, 'Dockerfile'), 'utf8');
+    const from = dockerfile.split('\n').filter((l) => /^FROM /.test(l));
+    expect(from).toHaveLength(1);
+    const base = /^FROM gcr\.io\/distroless\/nodejs(\d+)-debian(\d+)(:[\w.-]+)?@sha256:([0-9a-f]{64})$/.exec(from[0]);
+    expect(base).not.toBeNull();
+    const major = Number(base![1]);
+    // LTS lines are the even majors; 20 reached its end of life in April 2026.
+    expect(major % 2).toBe(0);
+    expect(major).toBeGreaterThanOrEqual(22);
+    // The last USER is numeric and not root: Cloud Run and Kubernetes can check uid != 0 without /etc/passwd.
+    const user = [...dockerfile.matchAll(/^USER (\S+)$/gm)].map((m) => m[1]).pop();
+    expect(user).toMatch(/^[1-9]\d*:[1-9]\d*$/);
+    // Distroless has no shell: exec form, the image's entrypoint is node.
+    expect(dockerfile).toMatch(/^CMD \["server\.js"\]$/m);
+    expect(dockerfile).not.toMatch(/^(RUN|ENTRYPOINT) /m);
+    expect(buildLog).toMatch(new RegExp(`target node${major}\\b`));
   });
 
   test('starts with STORE=bigquery away from node_modules and answers /healthz', async () => {

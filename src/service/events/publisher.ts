@@ -5,3 +5,16 @@ export interface Publisher {
   /** Publishes all events or none; resolves to their message ids, in order. */
   publish(events: readonly AvroJsonEvent[]): Promise<string[]>;
 }
+
+/** Pub/Sub's answer to a publish that failed, kept for the API's error mapping. */
+export class PublishError extends Error {
+  public constructor(
+    /** HTTP status Pub/Sub answered, or 0 when it could not be reached. */
+    public readonly status: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PublishError';
+  }
+}

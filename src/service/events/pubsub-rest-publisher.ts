@@ -1,5 +1,5 @@
 import type { AvroJsonEvent } from './avro-event';
-import type { Publisher } from './publisher';
+import { PublishError, type Publisher } from './publisher';
 
 /** Gives an OAuth access token for the Pub/Sub API. */
 export type AccessTokenProvider = () => Promise<string | null | undefined>;
@@ -26,19 +26,6 @@ export interface PubSubRestPublisherOptions {
    * @default 10000
    */
   readonly timeoutMs?: number;
-}
-
-/** Pub/Sub's answer to a publish that failed, kept for the API's error mapping. */
-export class PublishError extends Error {
-  public constructor(
-    /** HTTP status Pub/Sub answered, or 0 when it could not be reached. */
-    public readonly status: number,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'PublishError';
-  }
 }
 
 const TOPIC = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/topics\/[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/;

@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-env';
-import { PublishError } from '../events/pubsub-rest-publisher';
+import { PublishError } from '../events/publisher';
 import { ApiError, ErrorCode } from '../http-error';
 import type { Logger } from '../logger';
 import { StoreError, StoreErrorKind } from '../store/errors';
@@ -21,7 +21,8 @@ export function toApiError(err: unknown, requestId: string): ApiError {
       case StoreErrorKind.TIMEOUT:
         return new ApiError(504, ErrorCode.DEADLINE_EXCEEDED, 'the query took too long; narrow the window or add filters');
       case StoreErrorKind.TOO_EXPENSIVE:
-        return ApiError.invalid('the query would scan too much data; narrow the window (from, to) or add filters');
+        // The store's message says what the query would bill and the limit; the client learns what to narrow.
+        return ApiError.invalid(`${err.message}; narrow the window (from, to), request fewer fields, or add filters`);
     }
   }
   if (err instanceof PublishError) {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { RecordSchema } from '../../schema/record-schema';
-import type { AppConfig } from '../app';
+import type { AppConfig } from '../app-config';
 import type { AppEnv } from '../app-env';
 import { buildOpenApiDocument } from '../openapi';
 

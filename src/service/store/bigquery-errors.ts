@@ -50,7 +50,7 @@ export function toStoreError(error: unknown): StoreError | undefined {
   const options = { cause: error };
 
   if (has(TOO_EXPENSIVE_REASONS)) {
-    return new StoreError(StoreErrorKind.TOO_EXPENSIVE, 'the query would scan more bytes than this API allows; narrow the time window or add filters', undefined, options);
+    return new StoreError(StoreErrorKind.TOO_EXPENSIVE, tooExpensiveMessage(e.message), undefined, options);
   }
   if (has(TIMEOUT_REASONS)) {
     return new StoreError(StoreErrorKind.TIMEOUT, 'the query did not finish in time', undefined, options);
@@ -68,6 +68,12 @@ export function toStoreError(error: unknown): StoreError | undefined {
     return unavailable('BigQuery cannot be reached', RETRY_AFTER_SECONDS.backend, options);
   }
   return undefined;
+}
+
+/** BigQuery says `Query exceeded limit for bytes billed: L. N or higher required.`: tell the client both figures. */
+function tooExpensiveMessage(message: string | undefined): string {
+  const figures = /bytes billed: (\d+)\. (\d+) or higher required/.exec(message ?? '');
+  return figures ? `the query would bill ${figures[2]} bytes, over the limit of ${figures[1]} bytes per query` : 'the query would bill more bytes than this API allows per query';
 }
 
 function unavailable(message: string, retryAfterSeconds: number, options: { cause: unknown }): StoreError {

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { ResultField, ResultRow } from '../../../src/service/store/bigquery-decode';
 import type { QueryParameter } from '../../../src/service/store/bigquery-sql';
+import { ScanCost, bytesBilled, bytesBilledLimitMessage } from './cost-model';
 
 /**
  * A fake of the two BigQuery REST methods the store calls (`jobs.query` and `jobs.getQueryResults`) on
@@ -39,6 +40,15 @@ export interface QueryRequestBody {
 export interface QueryResult {
   readonly fields: ResultField[];
   readonly rows: ResultRow[];
+  /** What the engine scanned; without it the query bills nothing (static engines). */
+  readonly cost?: ScanCost;
+}
+
+/** What one query reported: the statement and its bytes, as `totalBytesProcessed` / `totalBytesBilled` say. */
+export interface JobCost {
+  readonly sql: string;
+  readonly bytesProcessed: bigint;
+  readonly bytesBilled: bigint;
 }
 
 /** Computes the result of a `jobs.query` body (SQL plus `queryParameters`). */
@@ -71,6 +81,8 @@ interface Job {
   readonly id: string;
   readonly location?: string;
   readonly result: QueryResult;
+  readonly bytesProcessed: bigint;
+  readonly bytesBilled: bigint;
   pendingPolls: number;
 }
 
@@ -78,6 +90,8 @@ interface Job {
 export class FakeBigQuery {
   /** Every request received, in order. */
   public readonly requests: RecordedRequest[] = [];
+  /** The bytes of every query that ran (refused ones bill nothing and are absent), in order. */
+  public readonly costs: JobCost[] = [];
   /** The engine answering queries; replaceable between tests. */
   public engine: QueryEngine;
   /** Rows per response page when the request sets no `maxResults`. */
@@ -108,6 +122,7 @@ export class FakeBigQuery {
   /** Forgets recorded requests, scripted steps and jobs. */
   public reset(): void {
     this.requests.length = 0;
+    this.costs.length = 0;
     this.steps.length = 0;
     this.jobs.clear();
   }
@@ -167,7 +182,15 @@ export class FakeBigQuery {
       return;
     }
     const result = await this.engine(request);
-    const job: Job = { id: `job_${randomUUID().replace(/-/g, '')}`, location: request.location ?? 'US', result, pendingPolls };
+    const bytesProcessed = result.cost?.bytesProcessed ?? 0n;
+    const billed = result.cost ? bytesBilled(result.cost) : 0n;
+    // BigQuery refuses before billing when the query would bill more than maximumBytesBilled.
+    if (request.maximumBytesBilled !== undefined && billed > BigInt(request.maximumBytesBilled)) {
+      sendError(res, 400, 'bytesBilledLimitExceeded', bytesBilledLimitMessage(BigInt(request.maximumBytesBilled), billed));
+      return;
+    }
+    this.costs.push({ sql: request.query, bytesProcessed, bytesBilled: billed });
+    const job: Job = { id: `job_${randomUUID().replace(/-/g, '')}`, location: request.location ?? 'US', result, bytesProcessed, bytesBilled: billed, pendingPolls };
     this.jobs.set(job.id, job);
     const jobReference = { projectId, jobId: job.id, location: job.location };
     if (pendingPolls > 0) {
@@ -207,7 +230,8 @@ export class FakeBigQuery {
       // Like BigQuery, an empty result carries no `rows` member at all.
       ...(rows.length > 0 ? { rows } : {}),
       ...(next ? { pageToken: next } : {}),
-      totalBytesProcessed: '0',
+      totalBytesProcessed: String(job.bytesProcessed),
+      totalBytesBilled: String(job.bytesBilled),
       cacheHit: false,
     };
   }

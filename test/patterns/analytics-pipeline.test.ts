@@ -21,7 +21,7 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import { TerraformStack, Testing, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AnalyticsPipeline, AnalyticsPipelineProps } from '../../src';
-import { Json, addressOf, iamGrants, image, orders, resourcesOf, synth } from './helpers';
+import { Json, addressOf, iamGrants, image, orders, resourcesOf, synth } from '../constructs/helpers';
 
 Testing.setupJest();
 

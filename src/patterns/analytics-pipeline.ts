@@ -1,17 +1,17 @@
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { Construct } from 'constructs';
+import { AnalyticsTable, AnalyticsTableOptions, analyticsTableOptionProblems } from '../constructs/analytics-table';
+import { BigQuerySubscription, BigQuerySubscriptionOptions, bigQuerySubscriptionOptionProblems } from '../constructs/bigquery-subscription';
+import { IngestTopic, IngestTopicOptions, ingestTopicOptionProblems } from '../constructs/ingest-topic';
+import { PIPELINE_APIS, ProjectApis } from '../constructs/project-apis';
+import { QueryApi, QueryApiOptions, queryApiOptionProblems } from '../constructs/query-api';
+import { ServiceImage } from '../constructs/service-image';
+import { claimPhysicalNames, physicalNameConflicts } from '../core/name-claims';
+import { ownedPhysicalNames } from '../core/physical-names';
+import { labelProblems, nameProblems, nested, pipelineLabels, throwIfProblems } from '../core/validation';
 import { PipelineMonitoring, PipelineMonitoringOptions, pipelineMonitoringOptionProblems } from '../monitoring/pipeline-monitoring';
 import { RecordSchema } from '../schema';
-import { AnalyticsTable, AnalyticsTableOptions, analyticsTableOptionProblems } from './analytics-table';
-import { BigQuerySubscription, BigQuerySubscriptionOptions, bigQuerySubscriptionOptionProblems } from './bigquery-subscription';
-import { IngestTopic, IngestTopicOptions, ingestTopicOptionProblems } from './ingest-topic';
-import { claimPhysicalNames, physicalNameConflicts } from './name-claims';
-import { ownedPhysicalNames } from './physical-names';
-import { PIPELINE_APIS, ProjectApis } from './project-apis';
-import { QueryApi, QueryApiOptions, queryApiOptionProblems } from './query-api';
-import { ServiceImage } from './service-image';
-import { labelProblems, nameProblems, nested, pipelineLabels, throwIfProblems } from './validation';
 
 /** Props of `AnalyticsPipeline`. */
 export interface AnalyticsPipelineProps {

@@ -1,0 +1,2 @@
+export { AnalyticsPipeline } from './analytics-pipeline';
+export type { AnalyticsPipelineProps } from './analytics-pipeline';

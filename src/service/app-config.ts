@@ -1,0 +1,25 @@
+/** The part of the configuration the HTTP layer uses (see ./config.ts for where each value comes from). */
+export interface AppConfig {
+  /** Name of the pipeline, shown in the OpenAPI document. */
+  readonly pipelineName: string;
+  /** Widest `[from, to)` one request may ask for, in days. */
+  readonly maxQueryWindowDays: number;
+  /**
+   * Project whose Cloud Trace ids the logs link to.
+   *
+   * @default - log entries carry no trace link
+   */
+  readonly projectId?: string;
+  /**
+   * Largest request body, in bytes.
+   *
+   * @default 10485760 (Pub/Sub's limit per publish request)
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * How long `/readyz` waits for the store.
+   *
+   * @default 2000
+   */
+  readonly readinessTimeoutMs?: number;
+}

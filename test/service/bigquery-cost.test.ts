@@ -1,0 +1,200 @@
+import { Field, FieldMode, RecordSchema } from '../../src/schema';
+import { createApp } from '../../src/service/app';
+import { silentLogger } from '../../src/service/logger';
+import { BigQueryStore, createBigQueryStore } from '../../src/service/store/bigquery-store';
+import { DuckDbStore } from '../../src/service/store/duckdb-store';
+import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
+import { MB, bytesBilled } from './fake-bigquery/cost-model';
+import { DuckDbEngineOptions, duckDbEngine } from './fake-bigquery/duckdb-engine';
+import { FakeBigQuery, startFakeBigQuery } from './fake-bigquery/server';
+
+jest.mock('teeny-request', () => require('./fake-bigquery/teeny-request-shim'));
+// No credentials in tests: do not probe for a GCE metadata server.
+process.env.METADATA_SERVER_DETECTION = 'none';
+
+const DAY = 86_400_000_000n;
+const HOUR = 3_600_000_000n;
+/** 2024-05-01T00:00:00Z */
+const T0 = 1_714_521_600_000_000n;
+
+/** Three columns of known widths: key STRING 'k-NN' (2 + 4 bytes), event_time TIMESTAMP (8), level INT64 (8 or NULL). */
+const schema = new RecordSchema({
+  name: 'Probe',
+  fields: [Field.string('key', { mode: FieldMode.REQUIRED }), Field.timestamp('event_time', { mode: FieldMode.REQUIRED }), Field.int64('level'), Field.timestamp('due')],
+  eventTimeField: 'event_time',
+  keyField: 'key',
+});
+
+/** 10 rows a day over 3 days (2024-05-01..03), each at hour 2i of its day; level is NULL on odd rows. */
+function events() {
+  const out = [];
+  for (let d = 0; d < 3; d++) {
+    for (let i = 0; i < 10; i++) {
+      const n = d * 10 + i;
+      out.push({
+        record: { key: `k-${String(n).padStart(2, '0')}`, event_time: T0 + BigInt(d) * DAY + BigInt(2 * i) * HOUR, level: i % 2 === 0 ? BigInt(n) : null, due: T0 },
+        messageId: `m${String(n).padStart(2, '0')}`,
+        publishTimeMicros: T0 + 10n * DAY,
+      });
+    }
+  }
+  return out;
+}
+
+let duckdb: DuckDbStore;
+let fake: FakeBigQuery;
+beforeAll(async () => {
+  duckdb = await DuckDbStore.create({ schema });
+  await duckdb.insert(events());
+  fake = await startFakeBigQuery({ engine: duckDbEngine(duckdb) });
+});
+afterAll(async () => {
+  await fake.close();
+  await duckdb.close();
+});
+beforeEach(() => fake.reset());
+
+function useEngine(options: DuckDbEngineOptions) {
+  fake.engine = duckDbEngine(duckdb, options);
+}
+
+const TABLE = '`p-project.d.v`';
+function ts(micros: bigint) {
+  return new Date(Number(micros / 1000n)).toISOString().replace('Z', '000Z');
+}
+function param(name: string, type: string, value: string) {
+  return { name, parameterType: { type }, parameterValue: { value } };
+}
+
+/** Runs one statement through the REST API as the store would, returning the response body or the error body. */
+async function run(sql: string, params: ReturnType<typeof param>[] = [], maximumBytesBilled?: string) {
+  const response = await fetch(`${fake.url}/bigquery/v2/projects/p-project/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: sql, useLegacySql: false, parameterMode: 'NAMED', queryParameters: params, ...(maximumBytesBilled ? { maximumBytesBilled } : {}) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const window = (from: bigint, to: bigint) => [param('from_time', 'TIMESTAMP', ts(from)), param('to_time', 'TIMESTAMP', ts(to))];
+
+describe('the fake BigQuery bills what its engine scanned', () => {
+  test('bytes processed: rows of the partitions not pruned x widths of the columns named, NULL free', async () => {
+    useEngine({});
+    // One day: 10 rows x (key 6 + event_time 8) + level on 5 rows x 8.
+    const oneDay = await run(`SELECT \`key\`, \`level\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0, T0 + DAY));
+    expect(oneDay.status).toBe(200);
+    expect(oneDay.body.totalBytesProcessed).toBe(String(10 * 14 + 5 * 8));
+    // A window of one hour still reads its whole DAY partition.
+    const oneHour = await run(`SELECT \`key\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0 + DAY, T0 + DAY + HOUR));
+    expect(oneHour.body.totalBytesProcessed).toBe(String(10 * 14));
+    expect(oneHour.body.totalRows).toBe('1');
+    // Crossing midnight by a microsecond reads two partitions.
+    const twoDays = await run(`SELECT \`key\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0 + DAY - 1n, T0 + DAY + HOUR));
+    expect(twoDays.body.totalBytesProcessed).toBe(String(20 * 14));
+  });
+
+  test('HOUR partitions prune to the hours the window touches', async () => {
+    useEngine({ partitioning: { column: 'event_time', granularity: 'HOUR' } });
+    const twoHours = await run(`SELECT \`key\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0, T0 + 4n * HOUR));
+    // Rows at 00:00 and 02:00 of day one.
+    expect(twoHours.body.totalBytesProcessed).toBe(String(2 * 14));
+  });
+
+  test('only a filter on the partitioning column prunes: other columns, OR and functions of it do not', async () => {
+    useEngine({});
+    const all = String(30 * 14);
+    const onOther = await run(`SELECT \`key\` FROM ${TABLE} WHERE \`due\` >= @from_time AND \`due\` < @to_time AND \`event_time\` IS NOT NULL`, window(T0, T0 + DAY));
+    // `due` is named, so it is read too: 30 x 8 more.
+    expect(onOther.body.totalBytesProcessed).toBe(String(30 * 22));
+    const withOr = await run(`SELECT \`key\` FROM ${TABLE} WHERE (\`event_time\` >= @from_time OR \`event_time\` < @to_time)`, window(T0, T0 + DAY));
+    expect(withOr.body.totalBytesProcessed).toBe(all);
+    const withFunction = await run(`SELECT \`key\` FROM ${TABLE} WHERE date_trunc('hour', \`event_time\`) >= @from_time`, window(T0, T0 + DAY).slice(0, 1));
+    expect(withFunction.body.totalBytesProcessed).toBe(all);
+  });
+
+  test('billing rounds each table reference up to the MB, at least 10 MB; no table bills nothing', async () => {
+    useEngine({});
+    const small = await run(`SELECT \`key\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0, T0 + DAY));
+    expect(small.body.totalBytesBilled).toBe(String(10n * MB));
+    expect((await run('SELECT 1 AS ok')).body).toMatchObject({ totalBytesProcessed: '0', totalBytesBilled: '0' });
+    expect(bytesBilled({ bytesProcessed: 10n * MB + 1n, tablesReferenced: 1 })).toBe(11n * MB);
+    expect(bytesBilled({ bytesProcessed: 3n, tablesReferenced: 2 })).toBe(20n * MB);
+    // Scaled widths: each stored byte counts a million times (140 bytes -> 140,000,000 -> 134 MB rounded up).
+    useEngine({ widthScale: 1_000_000n });
+    const scaled = await run(`SELECT \`key\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0, T0 + DAY));
+    expect(scaled.body.totalBytesProcessed).toBe('140000000');
+    expect(scaled.body.totalBytesBilled).toBe(String(134n * MB));
+  });
+
+  test('maximumBytesBilled refuses a query that would bill more, in BigQuery error shape, and bills nothing', async () => {
+    useEngine({ widthScale: 1_000_000n });
+    const refused = await run(`SELECT \`key\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0, T0 + DAY), String(100n * MB));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.errors[0].reason).toBe('bytesBilledLimitExceeded');
+    expect(refused.body.error.message).toBe(`Query exceeded limit for bytes billed: ${100n * MB}. ${134n * MB} or higher required.`);
+    expect(fake.costs).toEqual([]);
+    const allowed = await run(`SELECT \`key\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0, T0 + DAY), String(134n * MB));
+    expect(allowed.status).toBe(200);
+  });
+});
+
+describe('the fake BigQuery refuses parameters BigQuery refuses', () => {
+  test.each([
+    ['an unknown type', param('x', 'TEXT', 'a')],
+    ['a legacy type name', param('x', 'BOOLEAN', 'true')],
+    ['BOOL that is not true or false', param('x', 'BOOL', 'yes')],
+    ['INT64 with a fraction', param('x', 'INT64', '1.5')],
+    ['INT64 beyond 2^63 - 1', param('x', 'INT64', '9223372036854775808')],
+    ['FLOAT64 that is not a number', param('x', 'FLOAT64', '12abc')],
+    ['a DATE that does not exist', param('x', 'DATE', '2024-02-30')],
+    ['a TIMESTAMP that is not one', param('x', 'TIMESTAMP', 'yesterday')],
+    ['NUMERIC that is not a number', param('x', 'NUMERIC', '1.2.3')],
+    ['BYTES that are not base64', param('x', 'BYTES', 'not base64!')],
+  ])('fails when a parameter is %s', async (_name, p) => {
+    useEngine({});
+    const response = await run('SELECT @x AS x', [p]);
+    expect(response.status).toBe(400);
+    expect(response.body.error.errors[0].reason).toBe('invalidQuery');
+    expect(response.body.error.message).toMatch(/Invalid/);
+  });
+
+  test('accepts what BigQuery accepts', async () => {
+    useEngine({});
+    for (const p of [param('x', 'BOOL', 'TRUE'), param('x', 'INT64', '-9223372036854775808'), param('x', 'FLOAT64', '1e3'), param('x', 'STRING', ''), param('x', 'BYTES', 'AAE=')]) {
+      expect((await run('SELECT @x AS x', [p])).status).toBe(200);
+    }
+  });
+});
+
+describe('the store under a byte budget', () => {
+  const storeOptions = (maxBytesBilled: bigint) => ({
+    projectId: 'p-project',
+    datasetId: 'd',
+    viewId: 'v',
+    schema,
+    maxBytesBilled,
+    queryTimeoutMs: 5000,
+    pipelineName: 'probe',
+    apiEndpoint: fake.url,
+    maxRetries: 0,
+  });
+
+  test('fails when a page would bill more than maxBytesBilled: TOO_EXPENSIVE, not a partial page', async () => {
+    useEngine({ widthScale: 1_000_000n });
+    const store = new BigQueryStore(storeOptions(50n * MB));
+    const list = store.list({ fromMicros: T0, toMicros: T0 + 3n * DAY, limit: 100, fields: ['key'], filters: {} });
+    await expect(list).rejects.toThrow(StoreError);
+    await expect(list).rejects.toMatchObject({ kind: StoreErrorKind.TOO_EXPENSIVE });
+  });
+
+  test('the API answers 400 naming the window and the fields to narrow, never a 5xx', async () => {
+    useEngine({ widthScale: 1_000_000n });
+    const store = createBigQueryStore({ ...storeOptions(50n * MB), cache: false });
+    const api = createApp({ store, schema, config: { pipelineName: 'probe', maxQueryWindowDays: 31 }, logger: silentLogger });
+    const response = await api.request('/v1/records?from=2024-05-01T00:00:00Z&to=2024-05-04T00:00:00Z');
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.message).toMatch(/^the query would bill \d+ bytes, over the limit of 52428800 bytes per query; narrow the window \(from, to\)/);
+  });
+});
