@@ -37,7 +37,7 @@ describe('DuckDbStore', () => {
     expect((await store.list(window)).records).toEqual([{ id: 'ok', event_time: '2024-05-01T00:00:00.000000Z', amount: '1.5', doc: { a: 1 } }]);
     const dead = await store.withConnection((c) => c.runAndReadAll(`SELECT message_id, reason, decode(data) AS data FROM ${store.deadLetterTableName} ORDER BY message_id`));
     expect(dead.getRowObjectsJson().map((r) => r.message_id)).toEqual(['m2', 'm3', 'm4']);
-    expect(JSON.parse(String(dead.getRowObjectsJson()[1].data))).toMatchObject({ id: 'bad-json', doc: { string: '{not json' } });
+    expect(JSON.parse(String(dead.getRowObjectsJson()[1].data))).toMatchObject({ id: 'bad-json', doc: '{not json' });
     await store.close();
   });
 

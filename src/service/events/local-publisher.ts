@@ -34,6 +34,7 @@ export class LocalPublisher implements Publisher {
       record: unwrapEvent(this.options.schema, event),
       messageId: `${publishTimeMicros}${String(this.sequence++ % 1_000_000).padStart(6, '0')}`,
       publishTimeMicros,
+      data: Buffer.from(JSON.stringify(event), 'utf8'),
     }));
     const { deadLetters } = await this.options.sink.write(stored);
     for (const dead of deadLetters) {

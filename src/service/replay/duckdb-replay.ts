@@ -66,6 +66,7 @@ export class DuckDbReplayBackend implements ReplayBackend {
       messageId: `${publishTimeMicros}r${String(this.sequence++ % 1_000_000).padStart(6, '0')}`,
       publishTimeMicros,
       attributes: { ...m.attributes },
+      data: m.data,
     }));
     await this.store.write(events);
     return events.map((e) => e.messageId);

@@ -2,7 +2,6 @@ import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue,
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordSchema } from '../../schema/record-schema';
-import { wrapEvent } from '../events/avro-event';
 import { int64ToWire } from '../wire';
 import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql, insertFromStagingSql, quoteIdent } from './duckdb-ddl';
 import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
@@ -299,10 +298,10 @@ export class DuckDbStore implements Store {
   private async appendDeadLetters(deadLetters: Array<DeadLetter & { event: StoredEvent }>): Promise<void> {
     const sql = `INSERT INTO ${quoteIdent(this.deadLetterTableName)} VALUES ($data, 'local-dead-letter', $message_id, $publish_time, $attributes, $reason)`;
     for (const { event, messageId, reason } of deadLetters) {
-      // The message as the producer published it (Avro JSON encoding), as a BigQuery dead-letter table keeps it.
-      const payload = JSON.stringify(wrapEvent(this.schema, event.record));
+      // The message as the producer published it, as a BigQuery dead-letter table keeps it; else the record as JSON.
+      const payload = event.data ?? Buffer.from(JSON.stringify(event.record, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)), 'utf8');
       await this.connection.run(sql, {
-        data: blobValue(Buffer.from(payload, 'utf8')),
+        data: blobValue(payload),
         message_id: messageId,
         publish_time: timestampValue(event.publishTimeMicros),
         attributes: event.attributes ? JSON.stringify(event.attributes) : null,
