@@ -167,7 +167,13 @@ export function renderArchitecture(tf: Json): string {
     if (repo) edges.push(`  ${id(push)} -->|push| ${id(repo)}`);
   }
 
-  // Authorization: the view reads the source dataset on the API's behalf.
+  // Authorization: the view reads the source dataset on the API's behalf, as an authorized dataset or view.
+  for (const dataset of ofType('google_bigquery_dataset')) {
+    for (const entry of dataset.r.access ?? []) {
+      const authorized = refTo(entry.dataset?.dataset?.dataset_id, 'google_bigquery_dataset');
+      if (authorized) edges.push(`  ${id(authorized)} -.->|authorized dataset| ${id(dataset)}`);
+    }
+  }
   for (const access of ofType('google_bigquery_dataset_access').filter((a) => a.r.view)) {
     const view = refTo(access.r.view.table_id, 'google_bigquery_table');
     const dataset = refTo(access.r.dataset_id, 'google_bigquery_dataset');
@@ -181,7 +187,7 @@ export function renderArchitecture(tf: Json): string {
     const from = memberNode(grant.r.member ?? grant.r.user_by_email);
     const target = grant.type === 'google_project_iam_member'
       ? (projectNode = true, 'project')
-      : [grant.r.topic, grant.r.subscription, grant.r.dataset_id, grant.r.service_account_id, grant.type.startsWith('google_cloud_run') ? grant.r.name : undefined]
+      : [grant.r.topic, grant.r.subscription, grant.r.table_id, grant.r.dataset_id, grant.r.service_account_id, grant.type.startsWith('google_cloud_run') ? grant.r.name : undefined]
         .map((v) => referencesIn(v).map((a) => byAddress.get(a)).find(Boolean))
         .find(Boolean);
     const to = typeof target === 'string' ? target : target ? id(target) : undefined;

@@ -72,24 +72,57 @@ export function isUnset(value: Value): boolean {
   return value === undefined || value === null || value === '';
 }
 
-/** The members an IAM resource grants to: `member`, `members`, or the bindings of a literal `policy_data`. */
-export function iamGrants(resource: CheckedResource): { role: Value; members: Value[] }[] {
+/** The principals that make a grant public: anyone on the internet, and anyone with a Google account. */
+export const PUBLIC_MEMBERS: readonly string[] = ['allUsers', 'allAuthenticatedUsers'];
+
+/** Whether an IAM member is public (`allUsers`, `allAuthenticatedUsers`). */
+export function isPublicMember(member: Value): boolean {
+  return typeof member === 'string' && PUBLIC_MEMBERS.includes(member);
+}
+
+/** One role granted to members, with the IAM condition that limits it, if any. */
+export interface Grant {
+  readonly role: Value;
+  readonly members: Value[];
+  readonly condition?: Block;
+}
+
+/**
+ * The grants of an IAM resource: its `member`, its `members`, or the bindings of its `policy_data`. Given the stack,
+ * a `policy_data` that refers to a `google_iam_policy` data source of the stack yields that data source's bindings;
+ * otherwise an expression yields none (it cannot be read at synth time).
+ */
+export function iamGrants(resource: CheckedResource, stack?: StackView): Grant[] {
   const attrs = resource.attributes;
-  if (resource.type.endsWith('_iam_member')) return [{ role: attrs.role, members: [attrs.member] }];
-  if (resource.type.endsWith('_iam_binding')) return [{ role: attrs.role, members: Array.isArray(attrs.members) ? attrs.members : [attrs.members] }];
-  if (resource.type.endsWith('_iam_policy')) return policyBindings(attrs.policy_data);
+  const condition = block(attrs.condition);
+  if (resource.type.endsWith('_iam_member')) return [{ role: attrs.role, members: [attrs.member], condition }];
+  if (resource.type.endsWith('_iam_binding')) return [{ role: attrs.role, members: Array.isArray(attrs.members) ? attrs.members : [attrs.members], condition }];
+  if (resource.type.endsWith('_iam_policy')) {
+    const source = stack?.referencedDataSource(attrs.policy_data);
+    if (source?.type === 'google_iam_policy') return blocks(source.attributes.binding).map(toGrant);
+    return policyBindings(attrs.policy_data);
+  }
   return [];
 }
 
 /** Bindings of a literal IAM policy JSON; an expression (usually a `google_iam_policy` data source) yields none. */
-export function policyBindings(policyData: Value): { role: Value; members: Value[] }[] {
+export function policyBindings(policyData: Value): Grant[] {
   if (typeof policyData !== 'string' || isExpression(policyData)) return [];
   try {
     const parsed = JSON.parse(policyData);
-    return blocks(parsed?.bindings).map((b) => ({ role: b.role, members: Array.isArray(b.members) ? b.members : [] }));
+    return blocks(parsed?.bindings).map(toGrant);
   } catch {
     return [];
   }
+}
+
+function toGrant(binding: Block): Grant {
+  return { role: binding.role, members: Array.isArray(binding.members) ? binding.members : [], condition: block(binding.condition) };
+}
+
+/** The members of a grant, for a message: `a, b`, or `its members` when they are an expression. */
+export function describeMembers(members: Value[]): string {
+  return members.filter((m) => !isUnset(m)).join(', ') || 'its members';
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Annotations, Aspects, IAspect, ISynthesisSession, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { Annotations, Aspects, IAspect, ISynthesisSession, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 // The one hook that runs inside stack synthesis, after validation and before error annotations abort it (TerraformAsset uses it too).
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct, IConstruct } from 'constructs';
@@ -186,6 +186,7 @@ function stackView(stack: TerraformStack): { view: StackView; constructs: Map<st
   const constructs = new Map<string, TerraformResource>();
   const resources: CheckedResource[] = [];
   const providers: CheckedResource[] = [];
+  const dataSources: CheckedResource[] = [];
   for (const construct of stack.node.findAll()) {
     if (TerraformResource.isTerraformResource(construct)) {
       const type = construct.terraformResourceType;
@@ -198,10 +199,14 @@ function stackView(stack: TerraformStack): { view: StackView; constructs: Map<st
       const configs: Block[] = json.provider?.[type] ?? [];
       const attributes = configs.find((c) => (c.alias ?? undefined) === construct.alias) ?? {};
       providers.push({ type, address: construct.fqn, constructPath: construct.node.path, attributes, takesLabels: false });
+    } else if (construct instanceof TerraformDataSource) {
+      const type = construct.terraformResourceType;
+      const { ['//']: _metadata, ...attributes } = json.data?.[type]?.[construct.friendlyUniqueId] ?? {};
+      dataSources.push({ type, address: `data.${type}.${construct.friendlyUniqueId}`, constructPath: construct.node.path, attributes, takesLabels: false });
     }
   }
   // Frozen so that rules stay pure: a rule that writes to what it reads throws, and is reported as failing.
-  return { view: new StackView(resources.map(deepFreeze), providers.map(deepFreeze)), constructs };
+  return { view: new StackView(resources.map(deepFreeze), providers.map(deepFreeze), dataSources.map(deepFreeze)), constructs };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -60,7 +60,7 @@ export interface IRule {
   check(resource: CheckedResource, stack: StackView): string[];
 }
 
-/** Read-only view of every resource and provider of a stack, for rules that look across resources. */
+/** Read-only view of every resource, provider and data source of a stack, for rules that look across resources. */
 export class StackView {
   /** Every resource of the stack, in construct-tree order. */
   public readonly resources: CheckedResource[];
@@ -68,16 +68,21 @@ export class StackView {
   /** Every provider of the stack; the address of an aliased provider is `<name>.<alias>`. */
   public readonly providers: CheckedResource[];
 
+  /** Every data source of the stack; its address is `data.<type>.<name>`. */
+  public readonly dataSources: CheckedResource[];
+
   private readonly byAddress: Map<string, CheckedResource>;
 
   /**
    * @param resources every resource of the stack
    * @param providers every provider of the stack
+   * @param dataSources every data source of the stack (addresses `data.<type>.<name>`)
    */
-  public constructor(resources: CheckedResource[], providers: CheckedResource[]) {
+  public constructor(resources: CheckedResource[], providers: CheckedResource[], dataSources: CheckedResource[] = []) {
     this.resources = [...resources];
     this.providers = [...providers];
-    this.byAddress = new Map(this.resources.map((r) => [r.address, r]));
+    this.dataSources = [...dataSources];
+    this.byAddress = new Map([...this.resources, ...this.dataSources].map((r) => [r.address, r]));
   }
 
   /** The resource with this address (`<type>.<name>`), if the stack has it. */
@@ -103,6 +108,19 @@ export class StackView {
     return undefined;
   }
 
+  /**
+   * The first data source of this stack a value refers to, such as the `google_iam_policy` behind
+   * `${data.google_iam_policy.readers.policy_data}`; undefined for literals and references to resources.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  public referencedDataSource(value: any): CheckedResource | undefined {
+    for (const address of referencedAddresses(value, true)) {
+      const found = this.byAddress.get(address);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   /** The provider configuration a resource uses: its `provider` meta-argument, else the unaliased one of its type's prefix. */
   public providerOf(resource: CheckedResource): CheckedResource | undefined {
     const explicit = resource.attributes.provider;
@@ -112,17 +130,23 @@ export class StackView {
   }
 }
 
-/** Addresses (`type.name`) of the resources a value's `${...}` expressions refer to; data sources excluded. */
-export function referencedAddresses(value: unknown): string[] {
+/**
+ * Addresses of what a value's `${...}` expressions refer to: resources (`type.name`), or with `dataSources` only the
+ * data sources (`data.type.name`).
+ */
+export function referencedAddresses(value: unknown, dataSources = false): string[] {
   if (typeof value !== 'string') return [];
   const addresses: string[] = [];
-  for (const expression of value.match(/\$\{[^}]*\}/g) ?? []) {
-    for (const match of expression.matchAll(/(^|[^\w.])(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)/g)) {
-      if (!match[2]) addresses.push(`${match[3]}.${match[4]}`);
+  for (const expression of value.match(EXPRESSION) ?? []) {
+    for (const match of expression.matchAll(REFERENCE)) {
+      if (Boolean(match[2]) === dataSources) addresses.push(`${match[2] ?? ''}${match[3]}.${match[4]}`);
     }
   }
   return addresses;
 }
+
+const EXPRESSION = /\$\{[^}]*\}/g;
+const REFERENCE = /(^|[^\w.])(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)/g;
 
 /** Whether a rule's `resourceTypes` pattern (`*` = any run of characters) matches a Terraform type. */
 export function typeMatches(pattern: string, type: string): boolean {

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
 import { bigQueryId } from '../core/physical-names';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
+import { PROJECT_OWNERS, datasetOwnerProblems, ownerAccessEntry } from './iam-members';
 
 /** How finely the table is partitioned on the event time. */
 export enum PartitionGranularity {
@@ -74,6 +75,18 @@ export interface AnalyticsTableOptions {
   readonly exposedFields?: string[];
 
   /**
+   * Who owns the datasets the table creates (the records dataset and the view's dataset): `OWNER` in their access
+   * lists, which Terraform holds whole. `user:<email>`, `group:<email>`, `serviceAccount:<email>`, or
+   * `projectOwners` for the project's owners. Nobody else gets dataset-level access: the view reads the records as
+   * an authorized dataset, the writer and readers of the view get table-level grants. With `existingDatasetId`,
+   * only the view's dataset takes these owners.
+   *
+   * @default ['projectOwners'] - the project's owners, as BigQuery's own default list has them, without its
+   * project readers and writers
+   */
+  readonly datasetOwners?: string[];
+
+  /**
    * Options of the dataset to create. Refused together with `existingDatasetId`.
    *
    * @default - a dataset named after the pipeline with no description or CMEK key
@@ -93,8 +106,11 @@ export interface AnalyticsTableProps extends AnalyticsTableOptions {
   readonly schema: RecordSchema;
 
   /**
-   * An existing dataset (in the provider's project) to create the tables in, instead of a new dataset. Its access
-   * must not be managed by `google_bigquery_dataset_iam_*` resources, which would remove the view's authorization.
+   * An existing dataset (in the provider's project) to create the tables in, instead of a new dataset. The library
+   * then owns the two tables, their table-level grants and one access entry on the dataset that authorizes the
+   * view (`google_bigquery_dataset_access`); the dataset's other access entries stay its owner's. If that owner
+   * manages the access list as a whole (`access` blocks, or `google_bigquery_dataset_iam_policy`/`_binding`), it
+   * must list the view's authorization too, or the next apply there removes it.
    *
    * @default - a new dataset named after the pipeline
    */
@@ -130,6 +146,7 @@ export function analyticsTableOptionProblems(options: AnalyticsTableOptions, sch
       problems.push(`${prefix}exposedFields must name top-level fields of ${schema.name}, got unknown ${unknown.join(', ')} (fields: ${schema.fieldNames.join(', ')})`);
     }
   }
+  problems.push(...datasetOwnerProblems(`${prefix}datasetOwners`, options.datasetOwners));
   if (existingDatasetId !== undefined && options.dataset !== undefined) {
     problems.push(`existingDatasetId and ${prefix}dataset are exclusive: give an existing dataset or options for a new one, never both`);
   }
@@ -155,8 +172,11 @@ export class AnalyticsTable extends Construct {
   public readonly viewDataset: BigqueryDataset;
   /** The view the API reads: exposed fields plus `publish_time` and `message_id`. */
   public readonly view: BigqueryTable;
-  /** Authorizes the view on the source dataset, so readers of the view need no access to the table. */
-  public readonly viewAccess: BigqueryDatasetAccessA;
+  /**
+   * Authorizes the view on an existing dataset, so readers of the view need no access to the table. A dataset the
+   * table creates authorizes the view's dataset in its own access list instead, and this is undefined.
+   */
+  public readonly viewAccess?: BigqueryDatasetAccessA;
   /** The record definition restricted to the exposed fields: what the API serves. */
   public readonly exposedSchema: RecordSchema;
   /** Id of the dataset that holds the tables. */
@@ -179,6 +199,19 @@ export class AnalyticsTable extends Construct {
     this.location = props.location ?? 'US';
     this.exposedSchema = props.schema.project(props.exposedFields ?? props.schema.fieldNames);
 
+    const owners = (props.datasetOwners ?? [PROJECT_OWNERS]).map(ownerAccessEntry);
+
+    // Created first: the records dataset's access list authorizes it, and the view's dataset depends on nothing.
+    this.viewDataset = new BigqueryDataset(this, 'ViewDataset', {
+      datasetId: `${base}_api`,
+      location: this.location,
+      description: `What the ${props.name} query API may read: one view over the records.`,
+      labels,
+      deleteContentsOnDestroy: false,
+      // The whole list, held by Terraform: owners only. Readers of the view get table-level grants on it.
+      access: owners,
+    });
+
     if (props.existingDatasetId !== undefined) {
       this.datasetId = props.existingDatasetId;
     } else {
@@ -190,8 +223,13 @@ export class AnalyticsTable extends Construct {
         // Destroying the stack must never take the data with it.
         deleteContentsOnDestroy: false,
         defaultEncryptionConfiguration: props.dataset?.kmsKeyName ? { kmsKeyName: props.dataset.kmsKeyName } : undefined,
-        // Access entries are managed one by one (view authorization, writer): the dataset must not fight over them.
-        lifecycle: { ignoreChanges: ['access'] },
+        // The whole list, held by Terraform, so BigQuery's default (project readers and writers) never applies and
+        // any change made elsewhere shows in the next plan. The views of the view's dataset are authorized as a
+        // dataset: an authorized view entry would need the view, which needs this dataset's table, a cycle.
+        access: [
+          ...owners,
+          { dataset: { dataset: { projectId: this.viewDataset.project, datasetId: this.viewDataset.datasetId }, targetTypes: ['VIEWS'] } },
+        ],
       });
       this.datasetId = this.dataset.datasetId;
     }
@@ -225,16 +263,6 @@ export class AnalyticsTable extends Construct {
       deletionProtection,
     });
 
-    this.viewDataset = new BigqueryDataset(this, 'ViewDataset', {
-      datasetId: `${base}_api`,
-      location: this.location,
-      description: `What the ${props.name} query API may read: one view over the records.`,
-      labels,
-      deleteContentsOnDestroy: false,
-      // Readers are granted by dataset IAM members; the dataset must not fight over them.
-      lifecycle: { ignoreChanges: ['access'] },
-    });
-
     const columns = [...this.exposedSchema.fieldNames, 'publish_time', 'message_id'].map((c) => `\`${c}\``);
     this.view = new BigqueryTable(this, 'View', {
       datasetId: this.viewDataset.datasetId,
@@ -249,10 +277,13 @@ export class AnalyticsTable extends Construct {
       deletionProtection: false,
     });
 
-    this.viewAccess = new BigqueryDatasetAccessA(this, 'ViewAccess', {
-      datasetId: this.datasetId,
-      view: { projectId: this.view.project, datasetId: this.view.datasetId, tableId: this.view.tableId },
-    });
+    if (props.existingDatasetId !== undefined) {
+      // One entry added to a list the library does not own.
+      this.viewAccess = new BigqueryDatasetAccessA(this, 'ViewAccess', {
+        datasetId: this.datasetId,
+        view: { projectId: this.view.project, datasetId: this.view.datasetId, tableId: this.view.tableId },
+      });
+    }
   }
 
   /** `project.dataset.table` of the records table, as a BigQuery subscription expects it. */

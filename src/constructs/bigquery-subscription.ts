@@ -1,4 +1,4 @@
-import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
+import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
 import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
@@ -83,7 +83,7 @@ export function bigQuerySubscriptionOptionProblems(options: BigQuerySubscription
 /**
  * The writer: a BigQuery subscription from the topic into the table (with the topic's schema and Pub/Sub
  * metadata), a dead-letter subscription from the dead-letter topic into the dead-letter table, a dedicated
- * service account that may write to that one dataset, and the grants the Pub/Sub service agent needs to act as
+ * service account that may write to those two tables only, and the grants the Pub/Sub service agent needs to act as
  * that account and to dead-letter. Both subscriptions depend on their grants, so the first apply succeeds.
  */
 export class BigQuerySubscription extends Construct {
@@ -92,11 +92,12 @@ export class BigQuerySubscription extends Construct {
   /** The identity the subscriptions write to BigQuery as. */
   public readonly writerServiceAccount: ServiceAccount;
   /**
-   * `WRITER` (the dataset-level form of `roles/bigquery.dataEditor`) for the writer, on the tables' dataset only.
-   * A dataset access entry, not a dataset IAM member: the provider's dataset IAM resources remove the view's
-   * authorization from the dataset and fight with access entries.
+   * `roles/bigquery.dataEditor` for the writer on the records table only: the subscription reads the table's
+   * schema (`bigquery.tables.get`) and appends rows (`bigquery.tables.updateData`). Nothing on the dataset.
    */
-  public readonly writerDatasetGrant: BigqueryDatasetAccessA;
+  public readonly writerTableGrant: BigqueryTableIamMember;
+  /** `roles/bigquery.dataEditor` for the writer on the dead-letter table only, for the same two permissions. */
+  public readonly writerDeadLetterTableGrant: BigqueryTableIamMember;
   /** `roles/iam.serviceAccountTokenCreator` for the Pub/Sub service agent, on the writer account only. */
   public readonly serviceAgentTokenGrant: ServiceAccountIamMember;
   /** `roles/pubsub.publisher` for the Pub/Sub service agent, on the dead-letter topic only. */
@@ -127,12 +128,16 @@ export class BigQuerySubscription extends Construct {
       displayName: `${props.name} Pub/Sub to BigQuery writer`,
       description: `Writes the ${props.name} pipeline's messages and dead letters into BigQuery.`,
     });
-    this.writerDatasetGrant = new BigqueryDatasetAccessA(this, 'WriterDatasetGrant', {
-      datasetId: table.datasetId,
-      // The API returns the legacy name, so roles/bigquery.dataEditor would show a diff on every plan.
-      role: 'WRITER',
-      userByEmail: this.writerServiceAccount.email,
+    // Table-level grants: the writer can neither read other tables of a shared dataset nor create or delete tables.
+    const writerGrant = (id: string, target: { project: string; datasetId: string; tableId: string }) => new BigqueryTableIamMember(this, id, {
+      project: target.project,
+      datasetId: target.datasetId,
+      tableId: target.tableId,
+      role: 'roles/bigquery.dataEditor',
+      member: this.writerServiceAccount.member,
     });
+    this.writerTableGrant = writerGrant('WriterTableGrant', table.table);
+    this.writerDeadLetterTableGrant = writerGrant('WriterDeadLetterTableGrant', table.deadLetterTable);
     // Pub/Sub mints the writer's access tokens with its service agent.
     this.serviceAgentTokenGrant = new ServiceAccountIamMember(this, 'ServiceAgentTokenGrant', {
       serviceAccountId: this.writerServiceAccount.name,
@@ -177,7 +182,7 @@ export class BigQuerySubscription extends Construct {
         deadLetterTopic: ingest.deadLetterTopic.id,
         maxDeliveryAttempts: props.maxDeliveryAttempts ?? 5,
       },
-      dependsOn: [this.writerDatasetGrant, this.serviceAgentTokenGrant, this.deadLetterPublisherGrant],
+      dependsOn: [this.writerTableGrant, this.serviceAgentTokenGrant, this.deadLetterPublisherGrant],
     });
     this.deadLetterSubscriberGrant = new PubsubSubscriptionIamMember(this, 'DeadLetterSubscriberGrant', {
       subscription: this.subscription.name,
@@ -200,7 +205,7 @@ export class BigQuerySubscription extends Construct {
         writeMetadata: true,
         serviceAccountEmail: this.writerServiceAccount.email,
       },
-      dependsOn: [this.writerDatasetGrant, this.serviceAgentTokenGrant],
+      dependsOn: [this.writerDeadLetterTableGrant, this.serviceAgentTokenGrant],
     });
   }
 

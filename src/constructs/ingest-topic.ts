@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import { physicalName } from '../core/physical-names';
+import { checkGrantMember } from './iam-members';
+import { persistenceRegionProblems, persistenceRegionsFor } from './persistence-regions';
 
 /** How producers encode messages published to the topic. */
 export enum MessageEncoding {
@@ -39,6 +41,23 @@ export interface IngestTopicOptions {
    * @default - Google-managed encryption
    */
   readonly kmsKeyName?: string;
+
+  /**
+   * Regions where Pub/Sub may keep the topics' messages at rest (`message_storage_policy`), such as
+   * `['europe-west1']`. Publishers in other regions still publish; their messages are stored in an allowed one.
+   *
+   * @default - where the table is: the regions inside `location` for the multi-regions `US` and `EU` (listed in
+   * docs/reliability.md), the region itself for a regional location; no policy when the location is a token
+   */
+  readonly allowedPersistenceRegions?: string[];
+
+  /**
+   * Whether `grantPublish` may name public or domain-wide members (`allUsers`, `allAuthenticatedUsers`,
+   * `domain:...`). Anyone so allowed can write records.
+   *
+   * @default false
+   */
+  readonly allowPublicPublishing?: boolean;
 }
 
 /** Props of `IngestTopic`. */
@@ -48,6 +67,13 @@ export interface IngestTopicProps extends IngestTopicOptions {
 
   /** The record definition; its Avro form validates every published message. */
   readonly schema: RecordSchema;
+
+  /**
+   * BigQuery location of the table the messages are written to; the default persistence regions follow it.
+   *
+   * @default 'US'
+   */
+  readonly location?: string;
 
   /**
    * Labels for the topics (`pipeline=<name>` is always added).
@@ -68,6 +94,7 @@ export function ingestTopicOptionProblems(options: IngestTopicOptions): string[]
   if (key !== undefined && !Token.isUnresolved(key) && !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(key)) {
     problems.push(`kmsKeyName must look like projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>, got ${JSON.stringify(key)}`);
   }
+  problems.push(...persistenceRegionProblems('allowedPersistenceRegions', options.allowedPersistenceRegions));
   return problems;
 }
 
@@ -84,6 +111,9 @@ export class IngestTopic extends Construct {
   public readonly topic: PubsubTopic;
   /** The topic undeliverable messages are forwarded to; it has no schema so any payload fits. */
   public readonly deadLetterTopic: PubsubTopic;
+  /** Regions where both topics keep messages at rest, or undefined when no policy is set. */
+  public readonly allowedPersistenceRegions?: string[];
+  private readonly allowPublicPublishing: boolean;
 
   public constructor(scope: Construct, id: string, props: IngestTopicProps) {
     super(scope, id);
@@ -91,6 +121,9 @@ export class IngestTopic extends Construct {
 
     const labels = pipelineLabels(props.name, props.labels);
     const retention = `${(props.messageRetentionDays ?? 7) * 86400}s`;
+    this.allowPublicPublishing = props.allowPublicPublishing ?? false;
+    this.allowedPersistenceRegions = props.allowedPersistenceRegions ?? persistenceRegionsFor(props.location ?? 'US');
+    const messageStoragePolicy = this.allowedPersistenceRegions ? { allowedPersistenceRegions: this.allowedPersistenceRegions } : undefined;
 
     this.recordSchema = props.schema;
     this.pubsubSchema = new PubsubSchema(this, 'Schema', {
@@ -103,6 +136,7 @@ export class IngestTopic extends Construct {
       labels,
       messageRetentionDuration: retention,
       kmsKeyName: props.kmsKeyName,
+      messageStoragePolicy,
       schemaSettings: {
         schema: this.pubsubSchema.id,
         encoding: props.encoding ?? MessageEncoding.JSON,
@@ -115,16 +149,19 @@ export class IngestTopic extends Construct {
       labels,
       messageRetentionDuration: retention,
       kmsKeyName: props.kmsKeyName,
+      messageStoragePolicy,
     });
   }
 
   /**
-   * Lets `member` publish to the topic (`roles/pubsub.publisher` on this topic only).
+   * Lets `member` publish to the topic (`roles/pubsub.publisher` on this topic only). Refuses public and
+   * domain-wide members unless `allowPublicPublishing` is true.
    *
    * @param id construct id of the grant; keep it stable, the member may be a token
    * @param member IAM member, such as `serviceAccount:producer@p.iam.gserviceaccount.com`
    */
   public grantPublish(id: string, member: string): PubsubTopicIamMember {
+    checkGrantMember(this, 'grantPublish', member, { name: 'allowPublicPublishing', given: this.allowPublicPublishing, what: 'the topic' });
     return new PubsubTopicIamMember(this, id, { topic: this.topic.id, role: 'roles/pubsub.publisher', member });
   }
 

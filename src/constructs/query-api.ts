@@ -1,4 +1,4 @@
-import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
+import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { CloudRunV2Service, CloudRunV2ServiceTemplateContainersEnv } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
@@ -13,6 +13,7 @@ import { ServiceImage } from './service-image';
 import { ServiceImageConfig } from './service-image-config';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import { physicalName } from '../core/physical-names';
+import { checkGrantMember, memberProblems } from './iam-members';
 
 /** Where requests to the API may come from (Cloud Run ingress). */
 export enum ApiIngress {
@@ -66,6 +67,17 @@ export interface QueryApiOptions {
   readonly enableEventsEndpoint?: boolean;
 
   /**
+   * Who may publish through `POST /v1/events`: `user:<email>` or `serviceAccount:<email>` members, each also
+   * granted `roles/run.invoker`. The service compares them with the identity Cloud Run verified for the request
+   * and answers 403 to any other caller, so readers of the API cannot write. Groups and domains cannot be
+   * checked this way (the identity token names the account, not its groups) and are refused. Required with
+   * `enableEventsEndpoint`.
+   *
+   * @default - none; the events endpoint is off
+   */
+  readonly eventPublishers?: string[];
+
+  /**
    * Who may call the API, as IAM members (`user:ana@example.com`, `serviceAccount:...`, `group:...`). Public
    * access must be asked for with `allowPublicAccess`.
    *
@@ -74,7 +86,9 @@ export interface QueryApiOptions {
   readonly invokers?: string[];
 
   /**
-   * Whether anyone on the internet may call the API (`allUsers` gets roles/run.invoker).
+   * Whether anyone on the internet may call the API (`allUsers` gets roles/run.invoker), and whether `invokers`
+   * and `grantInvoke` may name public or domain-wide members. Refused with `enableEventsEndpoint`: behind a public
+   * service the caller's identity is not verified, so nobody could be told apart from a publisher.
    *
    * @default false
    */
@@ -176,8 +190,9 @@ export interface QueryApiProps extends QueryApiOptions {
   readonly labels?: { [key: string]: string };
 }
 
-const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
-const MEMBER = /^(allUsers|allAuthenticatedUsers|(user|serviceAccount|group|domain|principal|principalSet):.+)$/;
+/** Members whose email an identity token carries; the service compares the token's `email` claim with them. */
+const EVENT_PUBLISHER = /^(user|serviceAccount):[^\s@,]+@[^\s@,]+$/;
+const PUBLIC_API = { name: 'allowPublicAccess', what: 'the API' };
 const CPUS = [1, 2, 4, 6, 8];
 /** Cloud Run's memory limits per vCPU count: above the MiB on the left, at least the vCPUs on the right. */
 const CPUS_FOR_MEMORY: Array<[number, number]> = [[24576, 8], [16384, 6], [8192, 4], [4096, 2]];
@@ -220,12 +235,25 @@ export function queryApiOptionProblems(options: QueryApiOptions): string[] {
   if (!Token.isUnresolved(queryMs) && !Token.isUnresolved(requestS) && queryMs >= requestS * 1000) {
     problems.push(`queryTimeoutMs must be below requestTimeoutSeconds * 1000 so a slow query fails cleanly, got ${queryMs} >= ${requestS * 1000}`);
   }
-  for (const member of options.invokers ?? []) {
-    if (Token.isUnresolved(member)) continue;
-    if (PUBLIC_MEMBERS.includes(member) && !options.allowPublicAccess) {
-      problems.push(`invokers must not hold ${member} unless allowPublicAccess is true (the API is private by default)`);
-    } else if (!MEMBER.test(member)) {
-      problems.push(`invokers entry ${JSON.stringify(member)} must be an IAM member such as user:ana@example.com or serviceAccount:api@p.iam.gserviceaccount.com`);
+  problems.push(...memberProblems('invokers', options.invokers, { ...PUBLIC_API, given: options.allowPublicAccess }));
+  problems.push(...eventsProblems(options));
+  return problems;
+}
+
+/** Every broken rule of the events endpoint's authorization. */
+function eventsProblems(options: QueryApiOptions): string[] {
+  const problems: string[] = [];
+  const publishers = options.eventPublishers;
+  if (options.enableEventsEndpoint && options.allowPublicAccess) {
+    problems.push('enableEventsEndpoint must not be combined with allowPublicAccess: behind a public service the caller is not verified, so anyone could publish');
+  }
+  if (publishers !== undefined && !options.enableEventsEndpoint) problems.push('eventPublishers needs enableEventsEndpoint: true');
+  if (options.enableEventsEndpoint && (publishers === undefined || publishers.length === 0)) {
+    problems.push('enableEventsEndpoint needs eventPublishers, the user: or serviceAccount: members allowed to publish (readers of the API may not)');
+  }
+  for (const member of publishers ?? []) {
+    if (!Token.isUnresolved(member) && !EVENT_PUBLISHER.test(member)) {
+      problems.push(`eventPublishers entry ${JSON.stringify(member)} must be user:<email> or serviceAccount:<email>: the service checks the caller's own account, not groups or domains`);
     }
   }
   return problems;
@@ -233,7 +261,7 @@ export function queryApiOptionProblems(options: QueryApiOptions): string[] {
 
 /**
  * The HTTP API third parties call: a Cloud Run service running the given image with a service account that may
- * only run BigQuery jobs and read the view's dataset, health probes on `/healthz`, and invoker grants. Private
+ * only run BigQuery jobs and read the view, health probes on `/healthz`, and invoker grants. Private
  * unless public access is asked for.
  */
 export class QueryApi extends Construct {
@@ -241,8 +269,8 @@ export class QueryApi extends Construct {
   public readonly serviceAccount: ServiceAccount;
   /** `roles/bigquery.jobUser` on the project: the only project-level role of the pipeline. */
   public readonly jobUserGrant: ProjectIamMember;
-  /** `roles/bigquery.dataViewer` on the view's dataset only. */
-  public readonly viewDatasetGrant: BigqueryDatasetIamMember;
+  /** `roles/bigquery.dataViewer` on the view only (a table-level grant: the view's dataset lists owners only). */
+  public readonly viewGrant: BigqueryTableIamMember;
   /** `roles/pubsub.publisher` on the ingest topic, when the events endpoint is enabled. */
   public readonly eventsPublisherGrant?: PubsubTopicIamMember;
   /** The provider's configuration, read for the default region. */
@@ -253,6 +281,7 @@ export class QueryApi extends Construct {
   public readonly invokerGrants: CloudRunV2ServiceIamMember[] = [];
   /** The image as bound to this service: the reference Cloud Run pulls and the Google APIs its resources need. */
   public readonly imageConfig: ServiceImageConfig;
+  private readonly allowPublicAccess: boolean;
 
   public constructor(scope: Construct, id: string, props: QueryApiProps) {
     super(scope, id);
@@ -268,15 +297,17 @@ export class QueryApi extends Construct {
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
       accountId: physicalName(props.name, 'apiAccount'),
       displayName: `${props.name} query API`,
-      description: `Runs the ${props.name} query API: may run BigQuery jobs and read the view's dataset, nothing else.`,
+      description: `Runs the ${props.name} query API: may run BigQuery jobs and read the view, nothing else.`,
     });
     this.jobUserGrant = new ProjectIamMember(this, 'JobUserGrant', {
       project,
       role: 'roles/bigquery.jobUser',
       member: this.serviceAccount.member,
     });
-    this.viewDatasetGrant = new BigqueryDatasetIamMember(this, 'ViewDatasetGrant', {
-      datasetId: table.viewDataset.datasetId,
+    this.viewGrant = new BigqueryTableIamMember(this, 'ViewGrant', {
+      project,
+      datasetId: table.view.datasetId,
+      tableId: table.view.tableId,
       role: 'roles/bigquery.dataViewer',
       member: this.serviceAccount.member,
     });
@@ -300,7 +331,12 @@ export class QueryApi extends Construct {
         member: this.serviceAccount.member,
       });
       // Events are validated against the whole record the topic takes, not the columns the view exposes.
-      env.push({ name: 'EVENTS_TOPIC', value: props.ingest.topic.id }, { name: 'EVENTS_SCHEMA', value: props.ingest.recordSchema.toJson() });
+      env.push(
+        { name: 'EVENTS_TOPIC', value: props.ingest.topic.id },
+        { name: 'EVENTS_SCHEMA', value: props.ingest.recordSchema.toJson() },
+        // The service refuses every other caller with 403: invoking the API is not enough to write.
+        { name: 'EVENTS_PUBLISHERS', value: (props.eventPublishers ?? []).join(',') },
+      );
     }
 
     let region = props.region;
@@ -347,13 +383,15 @@ export class QueryApi extends Construct {
         }],
       },
       // The service must not start before it may read what it serves.
-      dependsOn: [this.jobUserGrant, this.viewDatasetGrant, ...(this.eventsPublisherGrant ? [this.eventsPublisherGrant] : [])],
+      dependsOn: [this.jobUserGrant, this.viewGrant, ...(this.eventsPublisherGrant ? [this.eventsPublisherGrant] : [])],
       // What `gcloud run deploy` changes on every rollout; ignored so Terraform does not undo a deploy tool's work.
       lifecycle: props.manageRevisions === false ? { ignoreChanges: [...REVISION_FIELDS] } : undefined,
     });
 
-    // allowPublicAccess grants allUsers once, below.
-    const members = new Set((props.invokers ?? []).filter((m) => !(m === 'allUsers' && props.allowPublicAccess)));
+    this.allowPublicAccess = props.allowPublicAccess ?? false;
+    // allowPublicAccess grants allUsers once, below; publishers must reach the service to publish.
+    const callers = [...(props.invokers ?? []), ...(props.enableEventsEndpoint ? props.eventPublishers ?? [] : [])];
+    const members = new Set(callers.filter((m) => !(m === 'allUsers' && props.allowPublicAccess)));
     for (const member of members) {
       this.grantInvoke(Token.isUnresolved(member) ? `Invoker${this.invokerGrants.length}` : `Invoker-${member}`, member);
     }
@@ -363,12 +401,14 @@ export class QueryApi extends Construct {
   }
 
   /**
-   * Lets `member` call the API (`roles/run.invoker` on this service only).
+   * Lets `member` call the API (`roles/run.invoker` on this service only). Refuses public and domain-wide members
+   * unless `allowPublicAccess` is true. Invoking reads; publishing events also needs `eventPublishers`.
    *
    * @param id construct id of the grant; keep it stable, the member may be a token
    * @param member IAM member, such as `serviceAccount:caller@p.iam.gserviceaccount.com`
    */
   public grantInvoke(id: string, member: string): CloudRunV2ServiceIamMember {
+    checkGrantMember(this, 'grantInvoke', member, { ...PUBLIC_API, given: this.allowPublicAccess });
     const grant = new CloudRunV2ServiceIamMember(this, id, {
       name: this.service.name,
       location: this.service.location,

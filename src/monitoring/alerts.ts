@@ -2,6 +2,7 @@ import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions, MonitoringAlert
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { LatencyPercentile, MetricQuery, MetricRatio } from './metrics';
+import { runbookSection } from './runbook';
 
 /** How urgent an alert is; written to the policy's `severity` field so notification routing can use it. */
 export enum AlertSeverity {
@@ -47,6 +48,45 @@ export interface BacklogAgeAlerts {
    * @default - older than 1800 s for 5 minutes
    */
   readonly critical?: BacklogAgeThreshold;
+}
+
+/** One severity's threshold for the age of the oldest dead letter not yet in the dead-letter table. */
+export interface DeadLetterBacklogAgeThreshold {
+  /**
+   * Whether this severity alerts.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Alert when the oldest message on the dead-letter subscription is older than this, in seconds. Between 60 and
+   * 2592000 (30 days): the subscription keeps a message 31 days, then drops it.
+   *
+   * @default - 21600 (warning, 6 h), 604800 (critical, 7 days)
+   */
+  readonly maxAgeSeconds?: number;
+  /**
+   * For how long the age must stay above the threshold, in seconds (a multiple of 60).
+   *
+   * @default 900
+   */
+  readonly durationSeconds?: number;
+}
+
+/** Dead-letter backlog-age thresholds keyed by severity. */
+export interface DeadLetterBacklogAgeAlerts {
+  /**
+   * The warning threshold.
+   *
+   * @default - older than 6 h for 15 minutes
+   */
+  readonly warning?: DeadLetterBacklogAgeThreshold;
+  /**
+   * The critical threshold.
+   *
+   * @default - older than 7 days for 15 minutes (24 days before the retention drops it)
+   */
+  readonly critical?: DeadLetterBacklogAgeThreshold;
 }
 
 /** One severity's threshold for the dead-letter alert. */
@@ -268,6 +308,13 @@ export interface PipelineAlertOptions {
    */
   readonly deadLetters?: DeadLetterAlerts;
   /**
+   * Age of the oldest dead letter not yet written to the dead-letter table. The dead-letter subscription has no
+   * dead-letter policy of its own: what it cannot write is dropped when its 31-day retention runs out.
+   *
+   * @default - warning above 6 h, critical above 7 days, both for 15 minutes
+   */
+  readonly deadLetterBacklogAge?: DeadLetterBacklogAgeAlerts;
+  /**
    * A BigQuery subscription that cannot write (permission denied, table not found, schema mismatch).
    *
    * @default - warning after 1 minute, critical after 10 minutes
@@ -293,11 +340,26 @@ export interface PipelineAlertOptions {
   readonly burnRate?: BurnRateAlerts;
 }
 
-/** Defaults for every threshold, per severity. Reasons in docs/observability.md#alerts. */
-export const ALERT_DEFAULTS = {
+/** Every threshold of a signal with its value decided: what the user gave, else the default. */
+export interface ResolvedThresholds {
+  readonly backlogAge: { readonly maxAgeSeconds: number; readonly durationSeconds: number };
+  readonly deadLetterBacklogAge: { readonly maxAgeSeconds: number; readonly durationSeconds: number };
+  readonly deadLetters: { readonly maxMessages: number; readonly windowSeconds: number };
+  readonly subscriptionState: { readonly durationSeconds: number };
+  readonly apiErrorRatio: { readonly maxRatio: number; readonly durationSeconds: number; readonly minRequestsPerSecond: number };
+  readonly apiLatency: { readonly maxLatencyMs: number; readonly percentile: LatencyPercentile; readonly durationSeconds: number };
+  readonly burnRate: { readonly burnRate: number; readonly longWindowSeconds: number; readonly shortWindowSeconds: number };
+}
+
+/** Defaults for every threshold, per severity. Reasons in docs/observability.md#alerts-and-thresholds. */
+export const ALERT_DEFAULTS: { readonly [K in keyof ResolvedThresholds]: { readonly [S in AlertSeverity]: ResolvedThresholds[K] } } = {
   backlogAge: {
     WARNING: { maxAgeSeconds: 600, durationSeconds: 300 },
     CRITICAL: { maxAgeSeconds: 1800, durationSeconds: 300 },
+  },
+  deadLetterBacklogAge: {
+    WARNING: { maxAgeSeconds: 6 * 3600, durationSeconds: 900 },
+    CRITICAL: { maxAgeSeconds: 7 * 86400, durationSeconds: 900 },
   },
   deadLetters: {
     WARNING: { maxMessages: 0, windowSeconds: 300 },
@@ -319,7 +381,26 @@ export const ALERT_DEFAULTS = {
     WARNING: { burnRate: 6, longWindowSeconds: 21600, shortWindowSeconds: 1800 },
     CRITICAL: { burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300 },
   },
-} as const;
+};
+
+/** How long a Pub/Sub subscription of this library keeps a message it has not delivered: 31 days. */
+export const SUBSCRIPTION_RETENTION_SECONDS = 31 * 86400;
+
+/**
+ * The one place a threshold is decided: the user's value for `signal` at `severity` where given, the default
+ * otherwise; `undefined` when that severity is turned off.
+ */
+export function resolveThreshold<K extends keyof ResolvedThresholds>(
+  alerts: PipelineAlertOptions,
+  signal: K,
+  severity: AlertSeverity,
+): ResolvedThresholds[K] | undefined {
+  const given = forSeverity(alerts[signal] as { warning?: object; critical?: object } | undefined, severity) as { [key: string]: unknown } | undefined;
+  if (given?.enabled === false) return undefined;
+  const resolved: { [key: string]: unknown } = { ...ALERT_DEFAULTS[signal][severity] };
+  for (const key of Object.keys(resolved)) if (given?.[key] !== undefined) resolved[key] = given[key];
+  return resolved as unknown as ResolvedThresholds[K];
+}
 
 /** Both severities, warning first. */
 export const SEVERITIES = [AlertSeverity.WARNING, AlertSeverity.CRITICAL] as const;
@@ -396,70 +477,84 @@ export function burnRateConditions(sloLabel: string, sloName: string, burnRate: 
   }));
 }
 
-/** `3600` -> `1 h`, `300` -> `5 min`, `45` -> `45 s`. */
+/** `604800` -> `7 days`, `3600` -> `1 h`, `300` -> `5 min`, `45` -> `45 s`. */
 export function humanDuration(valueSeconds: number): string {
+  if (valueSeconds >= 86400 && valueSeconds % 86400 === 0) return valueSeconds === 86400 ? '1 day' : `${valueSeconds / 86400} days`;
   if (valueSeconds % 3600 === 0) return `${valueSeconds / 3600} h`;
   if (valueSeconds % 60 === 0) return `${valueSeconds / 60} min`;
   return `${valueSeconds} s`;
 }
 
-/** What an alert policy's documentation says. */
-export interface AlertText {
-  /** What fired, one line (the notification subject). */
-  readonly subject: string;
+/** One alert policy to create, whoever creates it (a pipeline or a fleet, a threshold or a burn rate). */
+export interface AlertSpec {
+  /** Construct id, e.g. `BacklogAgeWarning`. */
+  readonly id: string;
+  readonly severity: AlertSeverity;
+  /** Value of the policy's `signal` label. */
+  readonly signal: string;
+  /** One line: what fired. */
+  readonly summary: string;
+  readonly conditions: MonitoringAlertPolicyConditions[];
   /** What it means for users of the pipeline. */
   readonly meaning: string;
   /** First steps of the responder, in order. */
   readonly firstSteps: string[];
-  /** Full URL of the runbook section. */
+  /** Runbook section, `#runbook-<anchor>`. */
+  readonly anchor: string;
+  /**
+   * How the conditions combine: AND when every condition must hold (burn rate, a traffic guard).
+   *
+   * @default 'OR'
+   */
+  readonly combiner?: string;
+  /**
+   * The threshold as a chart line: its value and unit, on the chart of the same query.
+   *
+   * @default - no line
+   */
+  readonly chartLine?: { readonly value: number; readonly unit: string };
+}
+
+/** What every alert policy of one monitoring construct shares. */
+export interface AlertPolicyContext {
+  /** `flights`, or `fleet eu`: the subject reads `[WARNING] flights: ...`. */
+  readonly subjectPrefix: string;
+  /** Project of the policies, if not the provider's. */
+  readonly project?: string;
+  /** The runbook page; each policy links to its section. */
   readonly runbookUrl: string;
+  /** Notification channel resource names. */
+  readonly notificationChannels: string[];
+  /** Labels of every policy; `signal` and `severity` are added. */
+  readonly userLabels: { [key: string]: string };
+  /** Incidents close after this long without data above the threshold, in seconds. */
+  readonly autoCloseSeconds: number;
 }
 
 /** Markdown documentation of an alert policy: meaning, first steps, runbook link. */
-export function documentationOf(text: AlertText) {
-  const steps = text.firstSteps.map((step, i) => `${i + 1}. ${step}`).join('\n');
+function documentationOf(subject: string, spec: AlertSpec, runbookUrl: string) {
+  const steps = spec.firstSteps.map((step, i) => `${i + 1}. ${step}`).join('\n');
   return {
-    subject: text.subject,
+    subject,
     mimeType: 'text/markdown',
-    content: `**What it means.** ${text.meaning}\n\n**First steps.**\n${steps}\n\n**Runbook:** ${text.runbookUrl}`,
-    links: [{ displayName: 'Runbook', url: text.runbookUrl }],
+    content: `**What it means.** ${spec.meaning}\n\n**First steps.**\n${steps}\n\n**Runbook:** ${runbookUrl}`,
+    links: [{ displayName: 'Runbook', url: runbookUrl }],
   };
 }
 
-/** Everything one alert policy needs. */
-export interface AlertPolicySpec {
-  /** Display name of the policy. */
-  readonly displayName: string;
-  /** Severity of the policy. */
-  readonly severity: AlertSeverity;
-  /** Conditions (at least one). */
-  readonly conditions: MonitoringAlertPolicyConditions[];
-  /** `AND` when every condition must hold (burn rate), `OR` otherwise. */
-  readonly combiner: string;
-  /** What the documentation says. */
-  readonly text: AlertText;
-  /** Notification channel ids. */
-  readonly notificationChannels: string[];
-  /** Labels of the policy. */
-  readonly userLabels: { [key: string]: string };
-  /** Incidents close after this long without new data above the threshold, in seconds. */
-  readonly autoCloseSeconds: number;
-  /** Project of the policy, if not the provider's. */
-  readonly project?: string;
-}
-
-/** Creates one `google_monitoring_alert_policy`. */
-export function createAlertPolicy(scope: Construct, id: string, spec: AlertPolicySpec): MonitoringAlertPolicy {
-  return new MonitoringAlertPolicy(scope, id, {
-    project: spec.project,
-    displayName: spec.displayName,
+/** Creates the `google_monitoring_alert_policy` of a spec: the one wrapper every policy of the library goes through. */
+export function createAlertPolicy(scope: Construct, spec: AlertSpec, context: AlertPolicyContext): MonitoringAlertPolicy {
+  const subject = `[${spec.severity}] ${context.subjectPrefix}: ${spec.summary}`;
+  return new MonitoringAlertPolicy(scope, spec.id, {
+    project: context.project,
+    displayName: subject,
     severity: spec.severity,
-    combiner: spec.combiner,
+    combiner: spec.combiner ?? 'OR',
     conditions: spec.conditions,
-    documentation: documentationOf(spec.text),
-    notificationChannels: spec.notificationChannels.length > 0 ? spec.notificationChannels : undefined,
-    alertStrategy: { autoClose: seconds(spec.autoCloseSeconds) },
-    userLabels: spec.userLabels,
+    documentation: documentationOf(subject, spec, runbookSection(context.runbookUrl, spec.anchor)),
+    notificationChannels: context.notificationChannels.length > 0 ? context.notificationChannels : undefined,
+    alertStrategy: { autoClose: seconds(context.autoCloseSeconds) },
+    userLabels: { ...context.userLabels, signal: spec.signal, severity: spec.severity.toLowerCase() },
   });
 }
 
@@ -482,6 +577,22 @@ export function rangeProblems(prop: string, value: number | undefined, min: numb
   return [];
 }
 
+/** The one form Cloud Monitoring takes for a channel: its full resource name. */
+const NOTIFICATION_CHANNEL = /^projects\/[a-z0-9][a-z0-9.:-]*\/notificationChannels\/[A-Za-z0-9_-]+$/;
+
+/**
+ * Problems of the notification channels: each must be a channel's resource name (an email address or a display name
+ * passes synth and fails only at apply). Tokens, such as a `MonitoringNotificationChannel`'s `id`, pass.
+ */
+export function notificationChannelProblems(prop: string, channels: string[] | undefined): string[] {
+  if (channels === undefined || Token.isUnresolved(channels)) return [];
+  return channels.flatMap((channel, i) =>
+    Token.isUnresolved(channel) || (typeof channel === 'string' && NOTIFICATION_CHANNEL.test(channel))
+      ? []
+      : [`${prop}[${i}] must be a notification channel's resource name projects/<project>/notificationChannels/<id>, got ${JSON.stringify(channel)}`],
+  );
+}
+
 /** Validation problems of every threshold in the alert options, with the prop path of each. */
 export function alertOptionProblems(options: PipelineAlertOptions, prefix = 'alerts'): string[] {
   const problems: string[] = [];
@@ -490,6 +601,9 @@ export function alertOptionProblems(options: PipelineAlertOptions, prefix = 'ale
     const backlog = forSeverity(options.backlogAge, severity);
     problems.push(...rangeProblems(`${prefix}.backlogAge.${key}.maxAgeSeconds`, backlog?.maxAgeSeconds, 60, 7 * 86400));
     problems.push(...durationProblems(`${prefix}.backlogAge.${key}.durationSeconds`, backlog?.durationSeconds, 0, 86400));
+    const deadAge = forSeverity(options.deadLetterBacklogAge, severity);
+    problems.push(...rangeProblems(`${prefix}.deadLetterBacklogAge.${key}.maxAgeSeconds`, deadAge?.maxAgeSeconds, 60, SUBSCRIPTION_RETENTION_SECONDS - 86400));
+    problems.push(...durationProblems(`${prefix}.deadLetterBacklogAge.${key}.durationSeconds`, deadAge?.durationSeconds, 0, 86400));
     const dead = forSeverity(options.deadLetters, severity);
     problems.push(...rangeProblems(`${prefix}.deadLetters.${key}.maxMessages`, dead?.maxMessages, 0, 1e9));
     problems.push(...durationProblems(`${prefix}.deadLetters.${key}.windowSeconds`, dead?.windowSeconds, 60, 86400));
@@ -506,9 +620,9 @@ export function alertOptionProblems(options: PipelineAlertOptions, prefix = 'ale
     problems.push(...rangeProblems(`${prefix}.burnRate.${key}.burnRate`, burn?.burnRate, 1, 1000));
     problems.push(...rangeProblems(`${prefix}.burnRate.${key}.longWindowSeconds`, burn?.longWindowSeconds, 60, 86400 * 7));
     problems.push(...rangeProblems(`${prefix}.burnRate.${key}.shortWindowSeconds`, burn?.shortWindowSeconds, 60, 86400 * 7));
-    const long = burn?.longWindowSeconds ?? ALERT_DEFAULTS.burnRate[severity].longWindowSeconds;
-    const short = burn?.shortWindowSeconds ?? ALERT_DEFAULTS.burnRate[severity].shortWindowSeconds;
-    if (!Token.isUnresolved(long) && !Token.isUnresolved(short) && short >= long) {
+    const windows = resolveThreshold(options, 'burnRate', severity);
+    const [long, short] = [windows?.longWindowSeconds, windows?.shortWindowSeconds];
+    if (long !== undefined && short !== undefined && !Token.isUnresolved(long) && !Token.isUnresolved(short) && short >= long) {
       problems.push(`${prefix}.burnRate.${key}.shortWindowSeconds must be shorter than longWindowSeconds, got ${short} >= ${long}`);
     }
   }

@@ -1,3 +1,4 @@
+import { AlertSeverity, AlertSpec } from './alerts';
 import { MetricQuery, MetricRatio } from './metrics';
 
 /** Width of a mosaic layout: the Dashboards API allows at most 48 columns. */
@@ -14,6 +15,18 @@ export interface ChartThreshold {
   readonly value: number;
   readonly label: string;
   readonly color?: 'YELLOW' | 'RED';
+}
+
+/** The lines of the alerts on `signal`, from their specs: a yellow line per warning, a red one per critical. */
+export function thresholdLines(specs: AlertSpec[], signal: string): ChartThreshold[] {
+  return specs.filter((spec) => spec.signal === signal && spec.chartLine).map((spec) => {
+    const { value, unit } = spec.chartLine!;
+    return {
+      value,
+      label: `${spec.severity.toLowerCase()} ${value}${unit ? ` ${unit}` : ''}`,
+      color: spec.severity === AlertSeverity.WARNING ? 'YELLOW' : 'RED',
+    };
+  });
 }
 
 /** Top-N: keep only the N series ranking highest (Dashboards API `pickTimeSeriesFilter`). */

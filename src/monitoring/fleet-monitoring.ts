@@ -5,19 +5,21 @@ import { Construct } from 'constructs';
 import { NAME_SUFFIXES } from '../core/physical-names';
 import { labelProblems, nameProblems, throwIfProblems } from '../core/validation';
 import {
-  AlertSeverity,
+  AlertPolicyContext,
   BacklogAgeAlerts,
   DeadLetterAlerts,
+  DeadLetterBacklogAgeAlerts,
   ErrorRatioAlerts,
   LatencyAlerts,
   SubscriptionStateAlerts,
   alertOptionProblems,
   createAlertPolicy,
   durationProblems,
+  notificationChannelProblems,
 } from './alerts';
 import { MosaicLayout, TopN, dataSetOf, legendOf, ratioDataSetOf, sloBudgetTable, text, xyChart } from './dashboard';
-import { Aligner, LatencyPercentile, METRIC, MetricQuery, MetricRatio, NOT_ACTIVE_CLAUSE, Reducer, metricFilter, percentileReducer } from './metrics';
-import { RUNBOOK_URL, runbookSection } from './runbook';
+import { LatencyPercentile, MetricQuery, MetricRatio, MetricScope, MetricTarget, NOT_ACTIVE_CLAUSE, SIGNALS, TARGET_LABEL, errorRatioOf, percentileOverrides, signalQuery } from './metrics';
+import { RUNBOOK_URL } from './runbook';
 import { SloKind, sloResourceName } from './slos';
 import { thresholdAlertSpecs } from './threshold-alerts';
 
@@ -35,6 +37,12 @@ export interface FleetAlertOptions {
    * @default - warning on any, critical above 100 in 15 minutes
    */
   readonly deadLetters?: DeadLetterAlerts;
+  /**
+   * Age of the oldest dead letter not yet written to its dead-letter table, per dead-letter subscription.
+   *
+   * @default - warning above 6 h, critical above 7 days, both for 15 minutes
+   */
+  readonly deadLetterBacklogAge?: DeadLetterBacklogAgeAlerts;
   /**
    * BigQuery subscriptions that cannot write, per subscription.
    *
@@ -94,7 +102,8 @@ export interface FleetMonitoringProps extends FleetSelection {
   readonly hostProjectId?: string;
 
   /**
-   * Notification channels every fleet alert policy notifies.
+   * Notification channels every fleet alert policy notifies, by resource name
+   * (`projects/<p>/notificationChannels/<id>`); anything else is refused at construction.
    *
    * @default - none
    */
@@ -147,24 +156,31 @@ export interface FleetMonitoringProps extends FleetSelection {
 export class FleetMetrics {
   /** Which pipelines. */
   public readonly selection: FleetSelection;
+  private readonly scope: MetricScope;
 
   public constructor(selection: FleetSelection) {
     this.selection = selection;
+    this.scope = fleetScope(selection);
   }
 
   /** Publish requests per second, per ingest topic. */
   public metricIngestRate(): MetricQuery {
-    return this.query(METRIC.publishRequests, this.topicClauses(), Aligner.ALIGN_RATE, Reducer.REDUCE_SUM, 'topic_id', 'Publish requests/s', '1/s');
+    return signalQuery(SIGNALS.ingestRate, this.scope);
   }
 
   /** Age of the oldest unacknowledged message, per BigQuery subscription. */
   public metricBacklogAge(): MetricQuery {
-    return this.query(METRIC.oldestUnackedAge, this.subscriptionClauses(), Aligner.ALIGN_MAX, Reducer.REDUCE_MAX, 'subscription_id', 'Oldest unacked message age', 's');
+    return signalQuery(SIGNALS.backlogAge, this.scope);
   }
 
   /** Undelivered messages, per BigQuery subscription. */
   public metricUndeliveredMessages(): MetricQuery {
-    return this.query(METRIC.undelivered, this.subscriptionClauses(), Aligner.ALIGN_MAX, Reducer.REDUCE_MAX, 'subscription_id', 'Undelivered messages', '1');
+    return signalQuery(SIGNALS.undelivered, this.scope);
+  }
+
+  /** Age of the oldest message not yet written to a dead-letter table, per dead-letter subscription. */
+  public metricDeadLetterBacklogAge(): MetricQuery {
+    return signalQuery(SIGNALS.deadLetterBacklogAge, this.scope);
   }
 
   /**
@@ -173,38 +189,22 @@ export class FleetMetrics {
    * @param windowSeconds the alignment period: the window the count covers
    */
   public metricDeadLetteredMessages(windowSeconds: number = 60): MetricQuery {
-    return {
-      ...this.query(METRIC.deadLettered, this.subscriptionClauses(), Aligner.ALIGN_DELTA, Reducer.REDUCE_SUM, 'subscription_id', 'Dead-lettered messages', '1'),
-      alignmentPeriodSeconds: windowSeconds,
-    };
+    return signalQuery(SIGNALS.deadLettered, this.scope, { alignmentPeriodSeconds: windowSeconds });
   }
 
   /** BigQuery subscriptions (both kinds) in a state other than ACTIVE, one series per subscription. */
   public metricSubscriptionNotActive(): MetricQuery {
-    return this.query(
-      METRIC.exportState,
-      [...this.projectClauses(), this.nameClause('subscription_id', `(-dead-letters)?${NAME_SUFFIXES.subscription}`), NOT_ACTIVE_CLAUSE],
-      Aligner.ALIGN_MAX,
-      Reducer.REDUCE_MAX,
-      'subscription_id',
-      'BigQuery subscriptions not active',
-      '1',
-    );
+    return signalQuery(SIGNALS.subscriptionState, this.scope, { clauses: [NOT_ACTIVE_CLAUSE], label: 'BigQuery subscriptions not active' });
   }
 
   /** API requests per second, per service. */
   public metricApiRequests(): MetricQuery {
-    return this.query(METRIC.requestCount, this.serviceClauses(), Aligner.ALIGN_RATE, Reducer.REDUCE_SUM, 'service_name', 'API requests/s', '1/s');
+    return signalQuery(SIGNALS.apiRequests, this.scope);
   }
 
   /** Share of API requests answered with a 5xx, per service. */
   public metricApiErrorRatio(): MetricRatio {
-    const total = this.metricApiRequests();
-    return {
-      numerator: { ...total, filter: `${total.filter} AND metric.label.response_code_class="5xx"`, label: 'API 5xx/s' },
-      denominator: total,
-      label: 'API 5xx ratio',
-    };
+    return errorRatioOf(this.metricApiRequests());
   }
 
   /**
@@ -213,51 +213,27 @@ export class FleetMetrics {
    * @param percentile which percentile
    */
   public metricApiLatency(percentile: LatencyPercentile = LatencyPercentile.P99): MetricQuery {
-    return this.query(METRIC.requestLatencies, this.serviceClauses(), Aligner.ALIGN_DELTA, percentileReducer(percentile), 'service_name', `API latency ${percentile.toLowerCase()}`, 'ms');
+    return signalQuery(SIGNALS.apiLatency, this.scope, percentileOverrides(SIGNALS.apiLatency, percentile));
   }
+}
 
-  private query(metric: { readonly type: string; readonly resource: string }, clauses: string[], aligner: Aligner, reducer: Reducer, by: string, label: string, unit: string): MetricQuery {
-    return {
-      metricType: metric.type,
-      resourceType: metric.resource,
-      filter: metricFilter(metric, ...clauses),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: aligner,
-      crossSeriesReducer: reducer,
-      // project_id too: pipelines of the same name in two projects stay two series.
-      groupByFields: ['resource.label.project_id', `resource.label.${by}`],
-      label,
-      unit,
-    };
-  }
-
-  private namesPattern(): string {
-    const names = this.selection.pipelineNames;
-    return names !== undefined ? `(${names.join('|')})` : `(${this.selection.pipelineNamePattern})`;
-  }
-
-  private nameClause(label: string, suffixPattern: string): string {
-    return `resource.label.${label}=monitoring.regex.full_match("${this.namesPattern()}${suffixPattern}")`;
-  }
-
-  private projectClauses(): string[] {
-    return this.selection.projectId === undefined ? [] : [`resource.label.project_id="${this.selection.projectId}"`];
-  }
-
-  private topicClauses(): string[] {
-    return [...this.projectClauses(), this.nameClause('topic_id', NAME_SUFFIXES.topic)];
-  }
-
-  private subscriptionClauses(): string[] {
-    // A pattern such as `orders-.*` would also match `orders-x-dead-letters-to-bigquery`: keep the source
-    // subscriptions only (pipeline names never end in -dead-letters, so no pipeline's source is excluded).
-    const deadLetters = `resource.label.subscription_id=monitoring.regex.full_match(".*${NAME_SUFFIXES.deadLetterSubscription}")`;
-    return [...this.projectClauses(), this.nameClause('subscription_id', NAME_SUFFIXES.subscription), `NOT ${deadLetters}`];
-  }
-
-  private serviceClauses(): string[] {
-    return [...this.projectClauses(), this.nameClause('service_name', NAME_SUFFIXES.service)];
-  }
+/** Many pipelines: each target matches the pipelines' names; series are split per pipeline. */
+function fleetScope(selection: FleetSelection): MetricScope {
+  const names = selection.pipelineNames !== undefined ? `(${selection.pipelineNames.join('|')})` : `(${selection.pipelineNamePattern})`;
+  const project = selection.projectId === undefined ? [] : [`resource.label.project_id="${selection.projectId}"`];
+  const named = (label: string, suffixPattern: string) => [...project, `resource.label.${label}=monitoring.regex.full_match("${names}${suffixPattern}")`];
+  // A pattern such as `orders-.*` would also match `orders-x-dead-letters-to-bigquery`: keep the source
+  // subscriptions only (pipeline names never end in -dead-letters, so no pipeline's source is excluded).
+  const notDeadLetters = `NOT resource.label.subscription_id=monitoring.regex.full_match(".*${NAME_SUFFIXES.deadLetterSubscription}")`;
+  const clauses: { [t in MetricTarget]: string[] } = {
+    [MetricTarget.TOPIC]: named('topic_id', NAME_SUFFIXES.topic),
+    [MetricTarget.SUBSCRIPTION]: [...named('subscription_id', NAME_SUFFIXES.subscription), notDeadLetters],
+    [MetricTarget.DEAD_LETTER_SUBSCRIPTION]: named('subscription_id', NAME_SUFFIXES.deadLetterSubscription),
+    [MetricTarget.BOTH_SUBSCRIPTIONS]: named('subscription_id', `(-dead-letters)?${NAME_SUFFIXES.subscription}`),
+    [MetricTarget.SERVICE]: named('service_name', NAME_SUFFIXES.service),
+  };
+  // project_id too: pipelines of the same name in two projects stay two series.
+  return { clauses: (target) => clauses[target], groupBy: (signal) => ['resource.label.project_id', TARGET_LABEL[signal.target]] };
 }
 
 /**
@@ -290,25 +266,19 @@ export class FleetMonitoring extends Construct {
     const who = {
       scope: p.fleetName,
       subscription: '$${resource.label.subscription_id}',
+      deadLetterSubscription: '$${resource.label.subscription_id}',
       service: '$${resource.label.service_name}',
       location: '$${resource.label.location}',
     };
-    const runbookUrl = p.runbookUrl ?? RUNBOOK_URL;
-    const userLabels = { ...(p.labels ?? {}), fleet: p.fleetName };
-    return thresholdAlertSpecs(this.metrics, p.alerts ?? {}, who).map((spec) => {
-      const subject = `[${spec.severity}] fleet ${p.fleetName}: ${spec.summary}`;
-      return createAlertPolicy(this, spec.id, {
-        project: p.hostProjectId,
-        displayName: subject,
-        severity: spec.severity,
-        conditions: spec.conditions,
-        combiner: spec.combiner ?? 'OR',
-        text: { subject, meaning: spec.meaning, firstSteps: spec.firstSteps, runbookUrl: runbookSection(runbookUrl, spec.anchor) },
-        notificationChannels: p.notificationChannels ?? [],
-        userLabels: { ...userLabels, signal: spec.signal, severity: spec.severity === AlertSeverity.WARNING ? 'warning' : 'critical' },
-        autoCloseSeconds: p.autoCloseSeconds ?? 1800,
-      });
-    });
+    const context: AlertPolicyContext = {
+      subjectPrefix: `fleet ${p.fleetName}`,
+      project: p.hostProjectId,
+      runbookUrl: p.runbookUrl ?? RUNBOOK_URL,
+      notificationChannels: p.notificationChannels ?? [],
+      userLabels: { ...(p.labels ?? {}), fleet: p.fleetName },
+      autoCloseSeconds: p.autoCloseSeconds ?? 1800,
+    };
+    return thresholdAlertSpecs(this.metrics, p.alerts ?? {}, who).map((spec) => createAlertPolicy(this, spec, context));
   }
 
   private createDashboard(): MonitoringDashboard {
@@ -324,8 +294,9 @@ export class FleetMonitoring extends Construct {
       .section(`Fleet ${p.fleetName}: ${who}`, `Each chart shows the ${topN.count} worst pipelines, not every pipeline.`)
       .add(text('How to read this', `Charts rank pipelines by their worst value in the window and keep the top ${topN.count}; a pipeline appears only when it is among the worst. Drill into one pipeline on its own dashboard ("Pipeline <name>"). Alerts fire per pipeline from one policy per signal.`), 48, 4)
       .section('Freshness and dead letters', 'Ingest -> store: how far each table is behind its topic.')
-      .add(xyChart(`Oldest unacked message age, top ${topN.count}`, [dataSetOf(m.metricBacklogAge(), bySubscription)], 'seconds'), 24, 12)
-      .add(xyChart(`Dead-lettered messages per minute, top ${topN.count}`, [dataSetOf(m.metricDeadLetteredMessages(), bySubscription)], 'messages'), 24, 12)
+      .add(xyChart(`Oldest unacked message age, top ${topN.count}`, [dataSetOf(m.metricBacklogAge(), bySubscription)], 'seconds'), 16, 12)
+      .add(xyChart(`Dead-lettered messages per minute, top ${topN.count}`, [dataSetOf(m.metricDeadLetteredMessages(), bySubscription)], 'messages'), 16, 12)
+      .add(xyChart(`Oldest dead letter not yet in its table, top ${topN.count}`, [dataSetOf(m.metricDeadLetterBacklogAge(), bySubscription)], 'seconds'), 16, 12)
       .add(xyChart(`Undelivered messages, top ${topN.count}`, [dataSetOf(m.metricUndeliveredMessages(), bySubscription)], 'messages'), 16, 12)
       .add(xyChart('BigQuery subscriptions not ACTIVE', [dataSetOf(m.metricSubscriptionNotActive(), { legend: legendOf('resource.labels.subscription_id') })], 'subscriptions'), 16, 12)
       .add(xyChart(`Publish requests/s, top ${topN.count}`, [dataSetOf(m.metricIngestRate(), { legend: legendOf('resource.labels.topic_id'), topN })], 'requests/s'), 16, 12)
@@ -381,6 +352,7 @@ function fleetProblems(props: FleetMonitoringProps): string[] {
     problems.push(`topN must be an integer between 1 and 50, got ${topN}`);
   }
   problems.push(...alertOptionProblems(props.alerts ?? {}));
+  problems.push(...notificationChannelProblems('notificationChannels', props.notificationChannels));
   problems.push(...durationProblems('autoCloseSeconds', props.autoCloseSeconds, 1800, 604800));
   return problems;
 }

@@ -8,6 +8,8 @@ export type {
   BurnRateAlerts,
   BurnRateThreshold,
   DeadLetterAlerts,
+  DeadLetterBacklogAgeAlerts,
+  DeadLetterBacklogAgeThreshold,
   DeadLetterThreshold,
   ErrorRatioAlerts,
   ErrorRatioThreshold,

@@ -135,6 +135,108 @@ export function metricFilter(metric: { readonly type: string; readonly resource:
   return [`metric.type="${metric.type}"`, `resource.type="${metric.resource}"`, ...clauses].join(' AND ');
 }
 
+/** Which of a pipeline's resources a metric is read on. */
+export enum MetricTarget {
+  /** The ingest topic. */
+  TOPIC = 'TOPIC',
+  /** The BigQuery subscription on the ingest topic. */
+  SUBSCRIPTION = 'SUBSCRIPTION',
+  /** The BigQuery subscription on the dead-letter topic. */
+  DEAD_LETTER_SUBSCRIPTION = 'DEAD_LETTER_SUBSCRIPTION',
+  /** Both BigQuery subscriptions. */
+  BOTH_SUBSCRIPTIONS = 'BOTH_SUBSCRIPTIONS',
+  /** The Cloud Run service of the query API. */
+  SERVICE = 'SERVICE',
+}
+
+/** The resource label naming a target's resource: what a fleet tells its pipelines apart by. */
+export const TARGET_LABEL: { readonly [t in MetricTarget]: string } = {
+  [MetricTarget.TOPIC]: 'resource.label.topic_id',
+  [MetricTarget.SUBSCRIPTION]: 'resource.label.subscription_id',
+  [MetricTarget.DEAD_LETTER_SUBSCRIPTION]: 'resource.label.subscription_id',
+  [MetricTarget.BOTH_SUBSCRIPTIONS]: 'resource.label.subscription_id',
+  [MetricTarget.SERVICE]: 'resource.label.service_name',
+};
+
+/** One signal of a pipeline: which metric, on which resource, aligned and reduced how. */
+export interface SignalSpec {
+  readonly metric: { readonly type: string; readonly resource: string };
+  readonly target: MetricTarget;
+  readonly aligner: Aligner;
+  readonly reducer: Reducer;
+  /** How one pipeline's series are split (a fleet splits by pipeline instead). */
+  readonly breakdown: readonly string[];
+  readonly label: string;
+  readonly unit: string;
+}
+
+const SUBSCRIPTION_ID = TARGET_LABEL[MetricTarget.SUBSCRIPTION];
+const SERVICE_NAME = TARGET_LABEL[MetricTarget.SERVICE];
+const gauge = (metric: SignalSpec['metric'], target: MetricTarget, label: string, unit: string): SignalSpec =>
+  ({ metric, target, aligner: Aligner.ALIGN_MAX, reducer: Reducer.REDUCE_MAX, breakdown: [SUBSCRIPTION_ID], label, unit });
+
+/** Every signal the library reads, once: `PipelineMetrics` and `FleetMetrics` both build their queries from it. */
+export const SIGNALS = {
+  ingestRate: { metric: METRIC.publishRequests, target: MetricTarget.TOPIC, aligner: Aligner.ALIGN_RATE, reducer: Reducer.REDUCE_SUM, breakdown: ['metric.label.response_class'], label: 'Publish requests/s', unit: '1/s' },
+  backlogAge: gauge(METRIC.oldestUnackedAge, MetricTarget.SUBSCRIPTION, 'Oldest unacked message age', 's'),
+  undelivered: gauge(METRIC.undelivered, MetricTarget.SUBSCRIPTION, 'Undelivered messages', '1'),
+  deadLetterBacklog: gauge(METRIC.undelivered, MetricTarget.DEAD_LETTER_SUBSCRIPTION, 'Dead letters not yet in the table', '1'),
+  deadLetterBacklogAge: gauge(METRIC.oldestUnackedAge, MetricTarget.DEAD_LETTER_SUBSCRIPTION, 'Oldest dead letter not yet in the table', 's'),
+  deadLettered: { metric: METRIC.deadLettered, target: MetricTarget.SUBSCRIPTION, aligner: Aligner.ALIGN_DELTA, reducer: Reducer.REDUCE_SUM, breakdown: [SUBSCRIPTION_ID], label: 'Dead-lettered messages', unit: '1' },
+  subscriptionState: { ...gauge(METRIC.exportState, MetricTarget.BOTH_SUBSCRIPTIONS, 'BigQuery subscription state', '1'), breakdown: [SUBSCRIPTION_ID, 'metric.label.subscription_state'] },
+  apiRequests: { metric: METRIC.requestCount, target: MetricTarget.SERVICE, aligner: Aligner.ALIGN_RATE, reducer: Reducer.REDUCE_SUM, breakdown: ['metric.label.response_code_class'], label: 'API requests/s', unit: '1/s' },
+  apiRequestRate: { metric: METRIC.requestCount, target: MetricTarget.SERVICE, aligner: Aligner.ALIGN_RATE, reducer: Reducer.REDUCE_SUM, breakdown: [SERVICE_NAME], label: 'API requests/s', unit: '1/s' },
+  apiLatency: { metric: METRIC.requestLatencies, target: MetricTarget.SERVICE, aligner: Aligner.ALIGN_DELTA, reducer: Reducer.REDUCE_PERCENTILE_99, breakdown: [SERVICE_NAME], label: 'API latency', unit: 'ms' },
+  instanceCount: { metric: METRIC.instanceCount, target: MetricTarget.SERVICE, aligner: Aligner.ALIGN_MAX, reducer: Reducer.REDUCE_SUM, breakdown: ['metric.label.state'], label: 'API instances', unit: '1' },
+  coldStartLatency: { metric: METRIC.startupLatencies, target: MetricTarget.SERVICE, aligner: Aligner.ALIGN_DELTA, reducer: Reducer.REDUCE_PERCENTILE_95, breakdown: [SERVICE_NAME], label: 'Cold start', unit: 'ms' },
+} as const satisfies { [name: string]: SignalSpec };
+
+/** Where the resources of a signal are and how their series are grouped: one pipeline, or a fleet. */
+export interface MetricScope {
+  /** Filter clauses selecting the target's resources. */
+  clauses(target: MetricTarget): string[];
+  /** Labels the series of a signal are grouped by. */
+  groupBy(signal: SignalSpec): string[];
+}
+
+/** What a call changes of a signal: a percentile, a window, a filter clause. */
+export interface SignalOverrides {
+  readonly reducer?: Reducer;
+  readonly alignmentPeriodSeconds?: number;
+  readonly clauses?: string[];
+  readonly groupByFields?: string[];
+  readonly label?: string;
+}
+
+/** The query of a signal in a scope. */
+export function signalQuery(signal: SignalSpec, scope: MetricScope, overrides: SignalOverrides = {}): MetricQuery {
+  return {
+    metricType: signal.metric.type,
+    resourceType: signal.metric.resource,
+    filter: metricFilter(signal.metric, ...scope.clauses(signal.target), ...(overrides.clauses ?? [])),
+    alignmentPeriodSeconds: overrides.alignmentPeriodSeconds ?? 60,
+    perSeriesAligner: signal.aligner,
+    crossSeriesReducer: overrides.reducer ?? signal.reducer,
+    groupByFields: overrides.groupByFields ?? scope.groupBy(signal),
+    label: overrides.label ?? signal.label,
+    unit: signal.unit,
+  };
+}
+
+/** The share of 5xx among all requests, both rates grouped alike. */
+export function errorRatioOf(total: MetricQuery): MetricRatio {
+  return {
+    numerator: { ...total, filter: `${total.filter} AND metric.label.response_code_class="5xx"`, label: 'API 5xx/s' },
+    denominator: total,
+    label: 'API 5xx ratio',
+  };
+}
+
+/** A latency signal at a percentile, labelled with it. */
+export function percentileOverrides(signal: SignalSpec, percentile: LatencyPercentile): SignalOverrides {
+  return { reducer: percentileReducer(percentile), label: `${signal.label} ${percentile.toLowerCase()}` };
+}
+
 /**
  * The metrics that describe one pipeline end to end, as Cloud Monitoring queries: ingest (topic), store (the
  * BigQuery subscriptions), API (Cloud Run). Alerts, SLOs and the dashboard all read from here, so a filter is
@@ -143,39 +245,39 @@ export function metricFilter(metric: { readonly type: string; readonly resource:
 export class PipelineMetrics {
   /** The names the filters select by. */
   public readonly names: PipelineResourceNames;
+  private readonly scope: MetricScope;
 
   public constructor(names: PipelineResourceNames) {
     this.names = names;
+    this.scope = pipelineScope(names);
   }
 
   /** Publish requests per second on the ingest topic, by `response_class` (success, invalid, internal). */
   public metricIngestRate(): MetricQuery {
-    return {
-      metricType: METRIC.publishRequests.type,
-      resourceType: METRIC.publishRequests.resource,
-      filter: metricFilter(METRIC.publishRequests, ...this.topicClauses()),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: Aligner.ALIGN_RATE,
-      crossSeriesReducer: Reducer.REDUCE_SUM,
-      groupByFields: ['metric.label.response_class'],
-      label: 'Publish requests/s',
-      unit: '1/s',
-    };
+    return signalQuery(SIGNALS.ingestRate, this.scope);
   }
 
   /** Age of the oldest unacknowledged message on the BigQuery subscription: how stale the table is. */
   public metricBacklogAge(): MetricQuery {
-    return this.subscriptionGauge(METRIC.oldestUnackedAge, this.names.subscriptionName, 'Oldest unacked message age', 's');
+    return signalQuery(SIGNALS.backlogAge, this.scope);
   }
 
   /** Messages waiting on the BigQuery subscription. */
   public metricUndeliveredMessages(): MetricQuery {
-    return this.subscriptionGauge(METRIC.undelivered, this.names.subscriptionName, 'Undelivered messages', '1');
+    return signalQuery(SIGNALS.undelivered, this.scope);
   }
 
   /** Messages waiting on the dead-letter subscription: dead letters that have not reached the dead-letter table. */
   public metricDeadLetterBacklog(): MetricQuery {
-    return this.subscriptionGauge(METRIC.undelivered, this.names.deadLetterSubscriptionName, 'Dead letters not yet in the table', '1');
+    return signalQuery(SIGNALS.deadLetterBacklog, this.scope);
+  }
+
+  /**
+   * Age of the oldest message on the dead-letter subscription. It has no dead-letter policy of its own: a dead letter
+   * it cannot write is kept for the subscription's 31-day retention, then dropped.
+   */
+  public metricDeadLetterBacklogAge(): MetricQuery {
+    return signalQuery(SIGNALS.deadLetterBacklogAge, this.scope);
   }
 
   /**
@@ -184,60 +286,27 @@ export class PipelineMetrics {
    * @param windowSeconds the alignment period: the window the count covers
    */
   public metricDeadLetteredMessages(windowSeconds: number = 60): MetricQuery {
-    return {
-      metricType: METRIC.deadLettered.type,
-      resourceType: METRIC.deadLettered.resource,
-      filter: metricFilter(METRIC.deadLettered, ...this.subscriptionClauses(this.names.subscriptionName)),
-      alignmentPeriodSeconds: windowSeconds,
-      perSeriesAligner: Aligner.ALIGN_DELTA,
-      crossSeriesReducer: Reducer.REDUCE_SUM,
-      groupByFields: ['resource.label.subscription_id'],
-      label: 'Dead-lettered messages',
-      unit: '1',
-    };
+    return signalQuery(SIGNALS.deadLettered, this.scope, { alignmentPeriodSeconds: windowSeconds });
   }
 
   /** State of both BigQuery subscriptions: one series per `subscription_state`, value 1 while in that state. */
   public metricSubscriptionState(): MetricQuery {
-    return {
-      metricType: METRIC.exportState.type,
-      resourceType: METRIC.exportState.resource,
-      filter: metricFilter(METRIC.exportState, ...this.bothSubscriptionClauses()),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: Aligner.ALIGN_MAX,
-      crossSeriesReducer: Reducer.REDUCE_MAX,
-      groupByFields: ['resource.label.subscription_id', 'metric.label.subscription_state'],
-      label: 'BigQuery subscription state',
-      unit: '1',
-    };
+    return signalQuery(SIGNALS.subscriptionState, this.scope);
   }
 
   /** Series of either BigQuery subscription in any state but ACTIVE: empty while everything is written. */
   public metricSubscriptionNotActive(): MetricQuery {
-    return {
-      ...this.metricSubscriptionState(),
-      filter: metricFilter(METRIC.exportState, ...this.bothSubscriptionClauses(), NOT_ACTIVE_CLAUSE),
-      label: 'BigQuery subscription not active',
-    };
+    return signalQuery(SIGNALS.subscriptionState, this.scope, { clauses: [NOT_ACTIVE_CLAUSE], label: 'BigQuery subscription not active' });
   }
 
   /** API requests per second reaching the container, by `response_code_class`. */
   public metricApiRequests(): MetricQuery {
-    return {
-      ...this.requestRate(),
-      groupByFields: ['metric.label.response_code_class'],
-      label: 'API requests/s',
-    };
+    return signalQuery(SIGNALS.apiRequests, this.scope);
   }
 
   /** Share of API requests answered with a 5xx. */
   public metricApiErrorRatio(): MetricRatio {
-    const total = this.requestRate();
-    return {
-      numerator: { ...total, filter: `${total.filter} AND metric.label.response_code_class="5xx"`, label: 'API 5xx/s' },
-      denominator: total,
-      label: 'API 5xx ratio',
-    };
+    return errorRatioOf(signalQuery(SIGNALS.apiRequestRate, this.scope));
   }
 
   /**
@@ -246,32 +315,12 @@ export class PipelineMetrics {
    * @param percentile which percentile
    */
   public metricApiLatency(percentile: LatencyPercentile = LatencyPercentile.P99): MetricQuery {
-    return {
-      metricType: METRIC.requestLatencies.type,
-      resourceType: METRIC.requestLatencies.resource,
-      filter: metricFilter(METRIC.requestLatencies, ...this.serviceClauses()),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: Aligner.ALIGN_DELTA,
-      crossSeriesReducer: percentileReducer(percentile),
-      groupByFields: ['resource.label.service_name'],
-      label: `API latency ${percentile.toLowerCase()}`,
-      unit: 'ms',
-    };
+    return signalQuery(SIGNALS.apiLatency, this.scope, percentileOverrides(SIGNALS.apiLatency, percentile));
   }
 
   /** Container instances of the API, by `state` (active, idle). */
   public metricInstanceCount(): MetricQuery {
-    return {
-      metricType: METRIC.instanceCount.type,
-      resourceType: METRIC.instanceCount.resource,
-      filter: metricFilter(METRIC.instanceCount, ...this.serviceClauses()),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: Aligner.ALIGN_MAX,
-      crossSeriesReducer: Reducer.REDUCE_SUM,
-      groupByFields: ['metric.label.state'],
-      label: 'API instances',
-      unit: '1',
-    };
+    return signalQuery(SIGNALS.instanceCount, this.scope);
   }
 
   /**
@@ -280,69 +329,20 @@ export class PipelineMetrics {
    * @param percentile which percentile
    */
   public metricColdStartLatency(percentile: LatencyPercentile = LatencyPercentile.P95): MetricQuery {
-    return {
-      metricType: METRIC.startupLatencies.type,
-      resourceType: METRIC.startupLatencies.resource,
-      filter: metricFilter(METRIC.startupLatencies, ...this.serviceClauses()),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: Aligner.ALIGN_DELTA,
-      crossSeriesReducer: percentileReducer(percentile),
-      groupByFields: ['resource.label.service_name'],
-      label: `Cold start ${percentile.toLowerCase()}`,
-      unit: 'ms',
-    };
+    return signalQuery(SIGNALS.coldStartLatency, this.scope, percentileOverrides(SIGNALS.coldStartLatency, percentile));
   }
+}
 
-  private requestRate(): MetricQuery {
-    return {
-      metricType: METRIC.requestCount.type,
-      resourceType: METRIC.requestCount.resource,
-      filter: metricFilter(METRIC.requestCount, ...this.serviceClauses()),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: Aligner.ALIGN_RATE,
-      crossSeriesReducer: Reducer.REDUCE_SUM,
-      groupByFields: ['resource.label.service_name'],
-      label: 'API requests/s',
-      unit: '1/s',
-    };
-  }
-
-  private subscriptionGauge(metric: { readonly type: string; readonly resource: string }, subscription: string, label: string, unit: string): MetricQuery {
-    return {
-      metricType: metric.type,
-      resourceType: metric.resource,
-      filter: metricFilter(metric, ...this.subscriptionClauses(subscription)),
-      alignmentPeriodSeconds: 60,
-      perSeriesAligner: Aligner.ALIGN_MAX,
-      crossSeriesReducer: Reducer.REDUCE_MAX,
-      groupByFields: ['resource.label.subscription_id'],
-      label,
-      unit,
-    };
-  }
-
-  private projectClauses(): string[] {
-    return this.names.projectId === undefined ? [] : [`resource.label.project_id="${this.names.projectId}"`];
-  }
-
-  private topicClauses(): string[] {
-    return [...this.projectClauses(), `resource.label.topic_id="${this.names.topicName}"`];
-  }
-
-  private subscriptionClauses(subscription: string): string[] {
-    return [...this.projectClauses(), `resource.label.subscription_id="${subscription}"`];
-  }
-
-  private bothSubscriptionClauses(): string[] {
-    const ids = [this.names.subscriptionName, this.names.deadLetterSubscriptionName];
-    return [...this.projectClauses(), `resource.label.subscription_id=one_of(${ids.map((id) => `"${id}"`).join(', ')})`];
-  }
-
-  private serviceClauses(): string[] {
-    return [
-      ...this.projectClauses(),
-      `resource.label.service_name="${this.names.serviceName}"`,
-      `resource.label.location="${this.names.serviceLocation}"`,
-    ];
-  }
+/** One pipeline: each target is a named resource; series are split by the signal's breakdown. */
+function pipelineScope(names: PipelineResourceNames): MetricScope {
+  const project = names.projectId === undefined ? [] : [`resource.label.project_id="${names.projectId}"`];
+  const subscription = (id: string) => [...project, `resource.label.subscription_id="${id}"`];
+  const clauses: { [t in MetricTarget]: string[] } = {
+    [MetricTarget.TOPIC]: [...project, `resource.label.topic_id="${names.topicName}"`],
+    [MetricTarget.SUBSCRIPTION]: subscription(names.subscriptionName),
+    [MetricTarget.DEAD_LETTER_SUBSCRIPTION]: subscription(names.deadLetterSubscriptionName),
+    [MetricTarget.BOTH_SUBSCRIPTIONS]: [...project, `resource.label.subscription_id=one_of("${names.subscriptionName}", "${names.deadLetterSubscriptionName}")`],
+    [MetricTarget.SERVICE]: [...project, `resource.label.service_name="${names.serviceName}"`, `resource.label.location="${names.serviceLocation}"`],
+  };
+  return { clauses: (target) => clauses[target], groupBy: (signal) => [...signal.breakdown] };
 }

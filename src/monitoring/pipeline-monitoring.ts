@@ -1,4 +1,4 @@
-import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
@@ -6,27 +6,30 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import {
-  ALERT_DEFAULTS,
+  AlertPolicyContext,
   AlertSeverity,
+  AlertSpec,
   PipelineAlertOptions,
   SEVERITIES,
   alertOptionProblems,
   burnRateConditions,
   createAlertPolicy,
   durationProblems,
-  forSeverity,
   humanDuration,
+  notificationChannelProblems,
+  resolveThreshold,
 } from './alerts';
-import { ChartThreshold, MosaicLayout, dataSetOf, legendOf, ratioDataSetOf, sloBudgetScorecard, text, xyChart } from './dashboard';
+import { MosaicLayout, dataSetOf, legendOf, ratioDataSetOf, sloBudgetScorecard, text, thresholdLines, xyChart } from './dashboard';
 import { LatencyPercentile, PipelineMetrics, PipelineResourceNames } from './metrics';
-import { runbookSection, RUNBOOK_URL } from './runbook';
+import { RUNBOOK_URL } from './runbook';
 import { PipelineSloOptions, SLO_DEFAULTS, createPipelineSlos, sloOptionProblems } from './slos';
 import { thresholdAlertSpecs } from './threshold-alerts';
 
 /** What to monitor and how loudly: the reusable part of `PipelineMonitoringProps`. */
 export interface PipelineMonitoringOptions extends PipelineSloOptions {
   /**
-   * Notification channels (`projects/<p>/notificationChannels/<id>`) every alert policy notifies.
+   * Notification channels every alert policy notifies, by resource name (`projects/<p>/notificationChannels/<id>`,
+   * the `id` of a `MonitoringNotificationChannel`); anything else is refused at construction.
    *
    * @default - none: incidents open in Cloud Monitoring without notifying anyone
    */
@@ -157,87 +160,54 @@ export class PipelineMonitoring extends Construct {
     this.latencySlo = slos.latency;
     this.freshnessSlo = slos.freshness;
 
+    const who = { scope: props.pipelineName, subscription: props.subscriptionName, deadLetterSubscription: props.deadLetterSubscriptionName, service: props.serviceName, location: props.serviceLocation };
+    const thresholdSpecs = thresholdAlertSpecs(this.metrics, props.alerts ?? {}, who);
+    const context: AlertPolicyContext = {
+      subjectPrefix: props.pipelineName,
+      project: props.monitoringProjectId ?? props.projectId,
+      runbookUrl: this.runbookUrl,
+      notificationChannels: props.notificationChannels ?? [],
+      userLabels: this.userLabels,
+      autoCloseSeconds: props.autoCloseSeconds ?? 1800,
+    };
     this.alertPolicies = [
-      ...(props.thresholdAlerts ?? true ? this.thresholdAlertPolicies() : []),
-      ...(props.burnRateAlerts ?? true ? this.burnRateAlertPolicies() : []),
-    ];
-    if (props.dashboard ?? true) this.dashboard = this.createDashboard();
+      ...(props.thresholdAlerts ?? true ? thresholdSpecs : []),
+      ...(props.burnRateAlerts ?? true ? this.burnRateAlertSpecs() : []),
+    ].map((spec) => createAlertPolicy(this, spec, context));
+    if (props.dashboard ?? true) this.dashboard = this.createDashboard(thresholdSpecs);
   }
 
-  private thresholdAlertPolicies(): MonitoringAlertPolicy[] {
-    const p = this.props;
-    const who = { scope: p.pipelineName, subscription: p.subscriptionName, service: p.serviceName, location: p.serviceLocation };
-    return thresholdAlertSpecs(this.metrics, p.alerts ?? {}, who).map((spec) => this.policy(spec.id, spec.severity, spec.signal, spec.summary, spec));
-  }
-
-  private burnRateAlertPolicies(): MonitoringAlertPolicy[] {
-    const { alerts = {} } = this.props;
+  private burnRateAlertSpecs(): AlertSpec[] {
     const slos = [
       { key: 'Availability', label: 'availability', slo: this.availabilitySlo },
       { key: 'Latency', label: 'latency', slo: this.latencySlo },
       { key: 'Freshness', label: 'freshness', slo: this.freshnessSlo },
     ];
-    const policies: MonitoringAlertPolicy[] = [];
-    for (const severity of SEVERITIES) {
-      const burn = forSeverity(alerts.burnRate, severity);
-      if (!(burn?.enabled ?? true)) continue;
-      const defaults = ALERT_DEFAULTS.burnRate[severity];
-      const rate = burn?.burnRate ?? defaults.burnRate;
-      const long = burn?.longWindowSeconds ?? defaults.longWindowSeconds;
-      const short = burn?.shortWindowSeconds ?? defaults.shortWindowSeconds;
+    const days = this.props.sloRollingPeriodDays ?? SLO_DEFAULTS.sloRollingPeriodDays;
+    return SEVERITIES.flatMap((severity) => {
+      const burn = resolveThreshold(this.props.alerts ?? {}, 'burnRate', severity);
+      if (!burn) return [];
+      const { burnRate: rate, longWindowSeconds: long, shortWindowSeconds: short } = burn;
       const speed = severity === AlertSeverity.CRITICAL ? 'fast' : 'slow';
-      const days = this.props.sloRollingPeriodDays ?? SLO_DEFAULTS.sloRollingPeriodDays;
-      for (const { key, label, slo } of slos) {
-        const tag = severity === AlertSeverity.WARNING ? 'Warning' : 'Critical';
-        policies.push(this.policy(`${key}BurnRate${tag}`, severity, `${label}-burn-rate`, `${label} SLO ${speed} burn`, {
-          conditions: burnRateConditions(`${label} SLO`, slo.name, rate, long, short),
-          combiner: 'AND',
-          meaning: `The ${label} SLO's error budget is being spent ${rate} times faster than the rate that would spend it exactly in ${days} days, over both the last ${humanDuration(long)} and the last ${humanDuration(short)}; at this pace the budget lasts ${Math.round((days * 24 * 10) / rate) / 10} h.`,
-          firstSteps: [
-            'Open the pipeline dashboard: the SLO scorecards show the remaining budget, the charts below show which stage fails.',
-            'Follow the runbook of the threshold alert firing alongside (backlog age, subscription state, API errors or latency).',
-          ],
-          anchor: 'slo-burn-rate',
-        }));
-      }
-    }
-    return policies;
-  }
-
-  private policy(
-    id: string,
-    severity: AlertSeverity,
-    signal: string,
-    summary: string,
-    spec: { conditions: MonitoringAlertPolicyConditions[]; meaning: string; firstSteps: string[]; anchor: string; combiner?: string },
-  ): MonitoringAlertPolicy {
-    const subject = `[${severity}] ${this.props.pipelineName}: ${summary}`;
-    return createAlertPolicy(this, id, {
-      project: this.props.monitoringProjectId ?? this.props.projectId,
-      displayName: subject,
-      severity,
-      conditions: spec.conditions,
-      combiner: spec.combiner ?? 'OR',
-      text: { subject, meaning: spec.meaning, firstSteps: spec.firstSteps, runbookUrl: runbookSection(this.runbookUrl, spec.anchor) },
-      notificationChannels: this.props.notificationChannels ?? [],
-      userLabels: { ...this.userLabels, signal, severity: severity.toLowerCase() },
-      autoCloseSeconds: this.props.autoCloseSeconds ?? 1800,
+      const tag = severity === AlertSeverity.WARNING ? 'Warning' : 'Critical';
+      return slos.map(({ key, label, slo }): AlertSpec => ({
+        id: `${key}BurnRate${tag}`, severity, signal: `${label}-burn-rate`, anchor: 'slo-burn-rate', combiner: 'AND',
+        summary: `${label} SLO ${speed} burn`,
+        conditions: burnRateConditions(`${label} SLO`, slo.name, rate, long, short),
+        meaning: `The ${label} SLO's error budget is being spent ${rate} times faster than the rate that would spend it exactly in ${days} days, over both the last ${humanDuration(long)} and the last ${humanDuration(short)}; at this pace the budget lasts ${Math.round((days * 24 * 10) / rate) / 10} h.`,
+        firstSteps: [
+          'Open the pipeline dashboard: the SLO scorecards show the remaining budget, the charts below show which stage fails.',
+          'Follow the runbook of the threshold alert firing alongside (backlog age, subscription state, API errors or latency).',
+        ],
+      }));
     });
   }
 
-  private createDashboard(): MonitoringDashboard {
+  private createDashboard(alertSpecs: AlertSpec[]): MonitoringDashboard {
     const p = this.props;
     const m = this.metrics;
-    const alerts = p.alerts ?? {};
-    const lines = (signal: 'backlogAge' | 'apiErrorRatio', pickValue: (s: AlertSeverity) => number, unit: string): ChartThreshold[] =>
-      SEVERITIES.filter((s) => forSeverity(alerts[signal], s)?.enabled ?? true).map((s) => ({
-        value: pickValue(s),
-        label: `${s.toLowerCase()} ${pickValue(s)}${unit}`,
-        color: s === AlertSeverity.WARNING ? 'YELLOW' : 'RED',
-      }));
-    const ageLines = lines('backlogAge', (s) => forSeverity(alerts.backlogAge, s)?.maxAgeSeconds ?? ALERT_DEFAULTS.backlogAge[s].maxAgeSeconds, ' s');
+    const lines = (signal: string) => thresholdLines(alertSpecs, signal);
     const freshnessBound = p.freshnessMaxAgeSeconds ?? SLO_DEFAULTS.freshnessMaxAgeSeconds;
-    const errorLines = lines('apiErrorRatio', (s) => forSeverity(alerts.apiErrorRatio, s)?.maxRatio ?? ALERT_DEFAULTS.apiErrorRatio[s].maxRatio, '');
     const latencyBound = p.latencyThresholdMs ?? SLO_DEFAULTS.latencyThresholdMs;
     const byClass = { legend: legendOf('metric.labels.response_code_class') };
 
@@ -252,17 +222,19 @@ export class PipelineMonitoring extends Construct {
       .section(`2. Store: BigQuery subscription ${p.subscriptionName}`, 'How far the table is behind the topic, and what could not be written.')
       .add(xyChart('Oldest unacked message age (freshness)', [dataSetOf(m.metricBacklogAge())], 'seconds', [
         { value: freshnessBound, label: `freshness SLO bound ${freshnessBound} s` },
-        ...ageLines,
+        ...lines('backlog-age'),
       ]), 24, 12)
       .add(xyChart('Undelivered messages', [dataSetOf(m.metricUndeliveredMessages())], 'messages'), 24, 12)
-      .add(xyChart('Dead-lettered messages per minute', [dataSetOf(m.metricDeadLetteredMessages())], 'messages'), 16, 12)
-      .add(xyChart('Dead letters not yet in the dead-letter table', [dataSetOf(m.metricDeadLetterBacklog())], 'messages'), 16, 12)
+      .add(xyChart('Dead-lettered messages per minute', [dataSetOf(m.metricDeadLetteredMessages())], 'messages'), 12, 12)
+      .add(xyChart('Dead letters not yet in the dead-letter table', [dataSetOf(m.metricDeadLetterBacklog())], 'messages'), 12, 12)
+      .add(xyChart('Oldest dead letter not yet in its table (dropped at 31 days)', [dataSetOf(m.metricDeadLetterBacklogAge())], 'seconds',
+        lines('dead-letter-backlog-age')), 12, 12)
       .add(xyChart('BigQuery subscription state (1 = in that state)', [dataSetOf(m.metricSubscriptionState(), {
         legend: `${legendOf('resource.labels.subscription_id')} ${legendOf('metric.labels.subscription_state')}`,
-      })], 'state'), 16, 12)
+      })], 'state'), 12, 12)
       .section(`3. Query API: Cloud Run service ${p.serviceName}`, 'What third parties see: traffic, errors, latency, capacity.')
       .add(xyChart('Requests/s by response class', [dataSetOf(m.metricApiRequests(), byClass)], 'requests/s'), 24, 12)
-      .add(xyChart('5xx ratio', [ratioDataSetOf(m.metricApiErrorRatio())], 'ratio', errorLines), 24, 12)
+      .add(xyChart('5xx ratio', [ratioDataSetOf(m.metricApiErrorRatio())], 'ratio', lines('api-errors')), 24, 12)
       .add(xyChart('Latency p50 / p95 / p99', [LatencyPercentile.P50, LatencyPercentile.P95, LatencyPercentile.P99].map((pc) =>
         dataSetOf(m.metricApiLatency(pc), { legend: pc.toLowerCase() })), 'ms', [{ value: latencyBound, label: `latency SLO bound ${latencyBound} ms` }]), 16, 12)
       .add(xyChart('Instances by state', [dataSetOf(m.metricInstanceCount(), { legend: legendOf('metric.labels.state') })], 'instances'), 16, 12)
@@ -275,16 +247,17 @@ export class PipelineMonitoring extends Construct {
   }
 }
 
-/** Names go into filter strings between double quotes: refuse empty names and ones that would break out of them. */
 /** Every broken rule of the monitoring options (thresholds, goals, durations), for the constructs that embed them. */
 export function pipelineMonitoringOptionProblems(options: PipelineMonitoringOptions): string[] {
   return [
     ...sloOptionProblems(options),
     ...alertOptionProblems(options.alerts ?? {}),
+    ...notificationChannelProblems('notificationChannels', options.notificationChannels),
     ...durationProblems('autoCloseSeconds', options.autoCloseSeconds, 1800, 604800),
   ];
 }
 
+/** Names go into filter strings between double quotes: refuse empty names and ones that would break out of them. */
 function resourceNameProblems(names: PipelineResourceNames): string[] {
   const props: (keyof PipelineResourceNames)[] = ['projectId', 'topicName', 'subscriptionName', 'deadLetterSubscriptionName', 'serviceName', 'serviceLocation'];
   return props.flatMap((prop) => {

@@ -1,10 +1,10 @@
-import { MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
-import { ALERT_DEFAULTS, AlertSeverity, PipelineAlertOptions, SEVERITIES, forSeverity, humanDuration, ratioAbove, thresholdAbove } from './alerts';
+import { AlertSeverity, AlertSpec, PipelineAlertOptions, SEVERITIES, SUBSCRIPTION_RETENTION_SECONDS, humanDuration, ratioAbove, resolveThreshold, thresholdAbove } from './alerts';
 import { LatencyPercentile, MetricQuery, MetricRatio } from './metrics';
 
 /** The queries a threshold alert reads: `PipelineMetrics` for one pipeline, `FleetMetrics` for many. */
 export interface SignalMetrics {
   metricBacklogAge(): MetricQuery;
+  metricDeadLetterBacklogAge(): MetricQuery;
   metricDeadLetteredMessages(windowSeconds?: number): MetricQuery;
   metricSubscriptionNotActive(): MetricQuery;
   metricApiErrorRatio(): MetricRatio;
@@ -17,46 +17,28 @@ export interface AlertSubjects {
   readonly scope: string;
   /** The BigQuery subscription (a name, or `$${resource.label.subscription_id}`). */
   readonly subscription: string;
+  /** The dead-letter subscription (a name, or `$${resource.label.subscription_id}`). */
+  readonly deadLetterSubscription: string;
   /** The Cloud Run service (a name, or `$${resource.label.service_name}`). */
   readonly service: string;
   /** The Cloud Run region (a name, or `$${resource.label.location}`). */
   readonly location: string;
 }
 
-/** One threshold alert policy to create. */
-export interface ThresholdAlertSpec {
-  /** Construct id, e.g. `BacklogAgeWarning`. */
-  readonly id: string;
-  readonly severity: AlertSeverity;
-  /** Value of the policy's `signal` label. */
-  readonly signal: string;
-  /** One line: what fired. */
-  readonly summary: string;
-  readonly conditions: MonitoringAlertPolicyConditions[];
-  readonly meaning: string;
-  readonly firstSteps: string[];
-  /** Runbook section, `#runbook-<anchor>`. */
-  readonly anchor: string;
-  /**
-   * How the conditions combine: AND when one condition only guards another.
-   *
-   * @default 'OR'
-   */
-  readonly combiner?: string;
-}
-
-/** The threshold alerts (backlog age, dead letters, subscription state, API errors, API latency) for each severity. */
-export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAlertOptions, who: AlertSubjects): ThresholdAlertSpec[] {
-  const specs: ThresholdAlertSpec[] = [];
+/**
+ * The threshold alerts (backlog age, dead letters and their backlog age, subscription state, API errors, API latency)
+ * for each severity, with their thresholds resolved: the policies and the dashboard's threshold lines both read them.
+ */
+export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAlertOptions, who: AlertSubjects): AlertSpec[] {
+  const specs: AlertSpec[] = [];
   for (const severity of SEVERITIES) {
     const tag = severity === AlertSeverity.WARNING ? 'Warning' : 'Critical';
 
-    const age = forSeverity(alerts.backlogAge, severity);
-    if (age?.enabled ?? true) {
-      const maxAge = age?.maxAgeSeconds ?? ALERT_DEFAULTS.backlogAge[severity].maxAgeSeconds;
-      const duration = age?.durationSeconds ?? ALERT_DEFAULTS.backlogAge[severity].durationSeconds;
+    const age = resolveThreshold(alerts, 'backlogAge', severity);
+    if (age) {
+      const { maxAgeSeconds: maxAge, durationSeconds: duration } = age;
       specs.push({
-        id: `BacklogAge${tag}`, severity, signal: 'backlog-age', anchor: 'backlog-age',
+        id: `BacklogAge${tag}`, severity, signal: 'backlog-age', anchor: 'backlog-age', chartLine: { value: maxAge, unit: 's' },
         summary: `backlog older than ${humanDuration(maxAge)}`,
         conditions: [thresholdAbove(`Oldest unacked message older than ${maxAge} s`, metrics.metricBacklogAge(), maxAge, duration)],
         meaning: `The oldest message on ${who.subscription} has waited more than ${humanDuration(maxAge)} to reach BigQuery: the table is that far behind the topic, and the freshness SLO is burning.`,
@@ -68,10 +50,9 @@ export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAler
       });
     }
 
-    const dead = forSeverity(alerts.deadLetters, severity);
-    if (dead?.enabled ?? true) {
-      const max = dead?.maxMessages ?? ALERT_DEFAULTS.deadLetters[severity].maxMessages;
-      const window = dead?.windowSeconds ?? ALERT_DEFAULTS.deadLetters[severity].windowSeconds;
+    const dead = resolveThreshold(alerts, 'deadLetters', severity);
+    if (dead) {
+      const { maxMessages: max, windowSeconds: window } = dead;
       specs.push({
         id: `DeadLetters${tag}`, severity, signal: 'dead-letters', anchor: 'dead-letters',
         summary: max === 0 ? 'messages dead-lettered' : `more than ${max} messages dead-lettered in ${humanDuration(window)}`,
@@ -86,9 +67,26 @@ export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAler
       });
     }
 
-    const state = forSeverity(alerts.subscriptionState, severity);
-    if (state?.enabled ?? true) {
-      const duration = state?.durationSeconds ?? ALERT_DEFAULTS.subscriptionState[severity].durationSeconds;
+    const deadAge = resolveThreshold(alerts, 'deadLetterBacklogAge', severity);
+    if (deadAge) {
+      const { maxAgeSeconds: maxAge, durationSeconds: duration } = deadAge;
+      const daysLeft = Math.floor((SUBSCRIPTION_RETENTION_SECONDS - maxAge) / 86400);
+      specs.push({
+        id: `DeadLetterBacklogAge${tag}`, severity, signal: 'dead-letter-backlog-age', anchor: 'dead-letter-backlog-age', chartLine: { value: maxAge, unit: 's' },
+        summary: `dead letters waiting more than ${humanDuration(maxAge)} for their table`,
+        conditions: [thresholdAbove(`Oldest dead letter older than ${maxAge} s`, metrics.metricDeadLetterBacklogAge(), maxAge, duration)],
+        meaning: `The oldest message on ${who.deadLetterSubscription} has waited more than ${humanDuration(maxAge)} to reach the dead-letter table. That subscription is the last stop and has no dead-letter policy of its own: what it cannot write is dropped when its 31-day retention runs out, ${daysLeft} days after this alert fires.`,
+        firstSteps: [
+          `Run \`gcloud pubsub subscriptions describe ${who.deadLetterSubscription}\` and read bigqueryConfig.state: anything but ACTIVE names the cause.`,
+          'Fix the cause (the writer grant on the dataset, a deleted dead-letter table, a changed column): the subscription writes the waiting messages by itself and the age falls.',
+          'If it cannot be fixed before the retention runs out, save the messages first: see the runbook.',
+        ],
+      });
+    }
+
+    const state = resolveThreshold(alerts, 'subscriptionState', severity);
+    if (state) {
+      const { durationSeconds: duration } = state;
       specs.push({
         id: `SubscriptionState${tag}`, severity, signal: 'subscription-state', anchor: 'subscription-state',
         summary: 'BigQuery subscription not active',
@@ -102,18 +100,16 @@ export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAler
       });
     }
 
-    const errors = forSeverity(alerts.apiErrorRatio, severity);
-    if (errors?.enabled ?? true) {
-      const ratio = errors?.maxRatio ?? ALERT_DEFAULTS.apiErrorRatio[severity].maxRatio;
-      const duration = errors?.durationSeconds ?? ALERT_DEFAULTS.apiErrorRatio[severity].durationSeconds;
-      const minRps = errors?.minRequestsPerSecond ?? ALERT_DEFAULTS.apiErrorRatio[severity].minRequestsPerSecond;
+    const errors = resolveThreshold(alerts, 'apiErrorRatio', severity);
+    if (errors) {
+      const { maxRatio: ratio, durationSeconds: duration, minRequestsPerSecond: minRps } = errors;
       const pct = `${Math.round(ratio * 10000) / 100} %`;
       const errorRatio = metrics.metricApiErrorRatio();
       const conditions = [ratioAbove(`5xx ratio above ${ratio}`, errorRatio, ratio, duration)];
       // The ratio's denominator is the request rate: a second condition keeps a trickle of traffic from paging.
       if (minRps > 0) conditions.push(thresholdAbove(`more than ${minRps} requests/s`, errorRatio.denominator, minRps, duration));
       specs.push({
-        id: `ApiErrors${tag}`, severity, signal: 'api-errors', anchor: 'api-errors', combiner: 'AND',
+        id: `ApiErrors${tag}`, severity, signal: 'api-errors', anchor: 'api-errors', combiner: 'AND', chartLine: { value: ratio, unit: '' },
         summary: `API 5xx above ${pct}`,
         conditions,
         meaning: `More than ${pct} of the requests to ${who.service} fail with a 5xx: third parties get errors, and the availability SLO is burning.`,
@@ -125,12 +121,9 @@ export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAler
       });
     }
 
-    const latency = forSeverity(alerts.apiLatency, severity);
-    if (latency?.enabled ?? true) {
-      const defaults = ALERT_DEFAULTS.apiLatency[severity];
-      const maxMs = latency?.maxLatencyMs ?? defaults.maxLatencyMs;
-      const percentile: LatencyPercentile = latency?.percentile ?? defaults.percentile;
-      const duration = latency?.durationSeconds ?? defaults.durationSeconds;
+    const latency = resolveThreshold(alerts, 'apiLatency', severity);
+    if (latency) {
+      const { maxLatencyMs: maxMs, percentile, durationSeconds: duration } = latency;
       const p = percentile.toLowerCase();
       specs.push({
         id: `ApiLatency${tag}`, severity, signal: 'api-latency', anchor: 'api-latency',

@@ -37,8 +37,8 @@ export interface AnalyticsPipelineProps {
 
   /**
    * An existing dataset (in the provider's project) to create the tables in. Refused together with `table.dataset`.
-   * Its access must not be managed by `google_bigquery_dataset_iam_*` resources, which would remove the view's
-   * authorization.
+   * The pipeline then owns the tables, their table-level grants and the view's authorization entry on the dataset,
+   * not the dataset's other access entries (see `AnalyticsTableProps.existingDatasetId`).
    *
    * @default - a new dataset named after the pipeline
    */
@@ -142,7 +142,7 @@ export class AnalyticsPipeline extends Construct {
     this.labels = pipelineLabels(props.name, props.labels);
     const common = { name: props.name, labels: props.labels };
 
-    this.ingest = new IngestTopic(this, 'Ingest', { ...props.ingest, ...common, schema: props.schema });
+    this.ingest = new IngestTopic(this, 'Ingest', { ...props.ingest, ...common, schema: props.schema, location: props.table?.location });
     this.table = new AnalyticsTable(this, 'Table', {
       ...props.table,
       ...common,
@@ -182,7 +182,8 @@ export class AnalyticsPipeline extends Construct {
   }
 
   /**
-   * Lets `member` publish records to the ingest topic (`roles/pubsub.publisher` on that topic only).
+   * Lets `member` publish records to the ingest topic (`roles/pubsub.publisher` on that topic only). Refuses
+   * public and domain-wide members unless `ingest.allowPublicPublishing` is true.
    *
    * @param id construct id of the grant; keep it stable, the member may be a token
    * @param member IAM member, such as `serviceAccount:producer@p.iam.gserviceaccount.com`
@@ -192,7 +193,8 @@ export class AnalyticsPipeline extends Construct {
   }
 
   /**
-   * Lets `member` call the query API (`roles/run.invoker` on the service only).
+   * Lets `member` call the query API (`roles/run.invoker` on the service only). Refuses public and domain-wide
+   * members unless `api.allowPublicAccess` is true.
    *
    * @param id construct id of the grant; keep it stable, the member may be a token
    * @param member IAM member, such as `serviceAccount:partner@p.iam.gserviceaccount.com`

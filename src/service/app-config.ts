@@ -22,4 +22,10 @@ export interface AppConfig {
    * @default 2000
    */
   readonly readinessTimeoutMs?: number;
+  /**
+   * Emails of the accounts `POST /v1/events` accepts, compared with the identity Cloud Run verified.
+   *
+   * @default - no check (local mode): anyone who reaches the service publishes
+   */
+  readonly eventPublishers?: readonly string[];
 }

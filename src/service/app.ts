@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ store, readinessTimeoutMs: config.readinessTimeoutMs ?? 2000 }));
   app.route('/v1/records', recordRoutes({ store, schema, limits: config, clock }));
   if (publisher) {
-    app.route('/v1/events', eventRoutes({ publisher, schema: deps.eventSchema ?? schema, maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024 }));
+    app.route('/v1/events', eventRoutes({ publisher, schema: deps.eventSchema ?? schema, maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024, publishers: config.eventPublishers }));
   }
   app.route('/', openApiRoutes({ schema, config, eventsEnabled: publisher !== undefined, eventSchema: deps.eventSchema }));
   app.notFound(notFoundHandler);

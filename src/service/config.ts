@@ -1,5 +1,6 @@
 import { RecordSchema } from '../schema/record-schema';
 import type { AppConfig } from './app-config';
+import { parsePublisherMembers } from './events/caller-identity';
 
 /** Which store answers queries. */
 export enum StoreKind {
@@ -31,6 +32,12 @@ export interface ServiceConfig extends AppConfig {
   readonly queryTimeoutMs: number;
   /** `EVENTS_TOPIC` (`projects/<p>/topics/<t>`): POST /v1/events publishes there; absent, the route is off in the cloud. */
   readonly eventsTopic?: string;
+  /**
+   * `EVENTS_PUBLISHERS`: comma-separated `user:<email>` / `serviceAccount:<email>` members allowed to publish,
+   * checked against the identity Cloud Run verified. Required with `EVENTS_TOPIC`; optional locally, where
+   * without it anyone who reaches the port publishes.
+   */
+  readonly eventPublishers?: readonly string[];
   /**
    * `EVENTS_SCHEMA`: the topic's full record schema (RecordSchema.toJson()), which events must match when the view
    * exposes fewer fields than the topic carries.
@@ -108,6 +115,16 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`MAX_BYTES_BILLED must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
   const eventsTopic = text('EVENTS_TOPIC');
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
+  let eventPublishers: string[] | undefined;
+  const publishersText = text('EVENTS_PUBLISHERS');
+  if (publishersText !== undefined) {
+    const parsed = parsePublisherMembers(publishersText);
+    if ('problem' in parsed) problems.push(`EVENTS_PUBLISHERS ${parsed.problem}`);
+    else eventPublishers = parsed.emails;
+  } else if (eventsTopic && store === StoreKind.BIGQUERY) {
+    // Fail closed: in the cloud, invoking the API must never be enough to write.
+    problems.push('EVENTS_PUBLISHERS is required with EVENTS_TOPIC: the user: or serviceAccount: members allowed to publish');
+  }
 
   const config = {
     port: integer('PORT', 8080, 0, 65535)!,
@@ -127,6 +144,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     location: text('BIGQUERY_LOCATION'),
     maxBytesBilled,
     eventsTopic,
+    eventPublishers,
     eventSchema,
     duckdbPath: text('DUCKDB_PATH') ?? ':memory:',
   };

@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 /** Stable error codes clients can branch on (gRPC-style names, as Google APIs use). */
 export enum ErrorCode {
   INVALID_ARGUMENT = 'INVALID_ARGUMENT',
+  PERMISSION_DENIED = 'PERMISSION_DENIED',
   NOT_FOUND = 'NOT_FOUND',
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',

@@ -1,21 +1,51 @@
 import { Testing } from 'cdktf';
 import { buildFlightsStack, PLACEHOLDER_IMAGE } from '../../examples/flights/flights-stack';
 import { flightEvents } from '../../examples/flights/flight-events';
-import { AnalyticsPipeline, BestPracticesAspect, RuleLevel, ServiceImage } from '../../src';
+import { AnalyticsPipeline, BestPracticesAspect, Finding, RuleLevel, ServiceImage } from '../../src';
 import { aboveInfo, check, PINNED_IMAGE } from './helpers';
 
+/** Rule ids of the unsuppressed findings at a level. */
+function ruleIdsAt(findings: Finding[], level: RuleLevel): string[] {
+  return [...new Set(findings.filter((f) => f.level === level && !f.suppressed).map((f) => f.ruleId))].sort();
+}
+
+/**
+ * Warnings a default pipeline may show: alerts notify nobody until notificationChannels are given (on purpose: the
+ * example shows it), and topics without a storage policy until IngestTopic sets one.
+ */
+const DEFAULT_WARNINGS = ['monitoring-alert-notification-channels', 'pubsub-topic-storage-policy'];
+
+const findings = check((stack) => {
+  new AnalyticsPipeline(stack, 'Flights', { name: 'flights', schema: flightEvents, image: ServiceImage.fromRegistry(PINNED_IMAGE) });
+});
+
 describe('a default AnalyticsPipeline', () => {
-  const findings = check((stack) => {
-    new AnalyticsPipeline(stack, 'Flights', { name: 'flights', schema: flightEvents, image: ServiceImage.fromRegistry(PINNED_IMAGE) });
+  it('has no ERROR finding', () => {
+    expect(ruleIdsAt(findings, RuleLevel.ERROR)).toEqual([]);
   });
 
-  it('has zero findings above INFO', () => {
-    expect(aboveInfo(findings)).toEqual([]);
+  it('warns that its alerts notify nobody, and warns about nothing else a default pipeline should not show', () => {
+    const warnings = ruleIdsAt(findings, RuleLevel.WARNING);
+    expect(warnings).toContain('monitoring-alert-notification-channels');
+    expect(warnings.filter((id) => !DEFAULT_WARNINGS.includes(id))).toEqual([]);
   });
 
   it('has only the INFO findings that record choices: Google-managed keys and data kept forever', () => {
-    const infos = new Set(findings.filter((f) => f.level === RuleLevel.INFO).map((f) => f.ruleId));
-    expect([...infos].sort()).toEqual(['bigquery-table-expiration', 'encryption-cmek']);
+    expect(ruleIdsAt(findings, RuleLevel.INFO)).toEqual(['bigquery-table-expiration', 'encryption-cmek']);
+  });
+});
+
+describe('an AnalyticsPipeline with notification channels', () => {
+  it('has no alert that notifies nobody', () => {
+    const findings = check((stack) => {
+      new AnalyticsPipeline(stack, 'Flights', {
+        name: 'flights',
+        schema: flightEvents,
+        image: ServiceImage.fromRegistry(PINNED_IMAGE),
+        monitoring: { notificationChannels: ['projects/acme/notificationChannels/123'] },
+      });
+    });
+    expect(findings.filter((f) => f.ruleId === 'monitoring-alert-notification-channels')).toEqual([]);
   });
 });
 
@@ -32,17 +62,19 @@ describe('an AnalyticsPipeline made public with allowPublicAccess', () => {
       if (suppress) BestPracticesAspect.suppress(grant, 'run-public-invoker', 'flight status is public data; decided by the product owner');
     });
 
-  it('fails run-public-invoker until the decision is recorded as a suppression', () => {
-    expect(aboveInfo(build(false))).toContain('run-public-invoker Flights/Api/PublicInvoker: allUsers is granted roles/run.invoker');
-    expect(aboveInfo(build(true))).toEqual([]);
+  it('fails run-public-invoker (and nothing else) until the decision is recorded as a suppression', () => {
+    const errors = (findings: Finding[]) => aboveInfo(findings.filter((f) => f.level === RuleLevel.ERROR));
+    expect(errors(build(false))).toEqual(['run-public-invoker Flights/Api/PublicInvoker: allUsers is granted roles/run.invoker']);
+    expect(errors(build(true))).toEqual([]);
   });
 });
 
 describe('the flights example stack', () => {
-  it('has the same findings above INFO as the default pipeline', () => {
+  it('has no ERROR finding, and the same warnings as the default pipeline', () => {
     const stack = buildFlightsStack(Testing.app(), { project: 'my-project', region: 'europe-west1', image: PLACEHOLDER_IMAGE });
     const aspect = BestPracticesAspect.applyTo(stack);
     Testing.synth(stack);
-    expect(aboveInfo(aspect.findings)).toEqual([]);
+    expect(ruleIdsAt(aspect.findings, RuleLevel.ERROR)).toEqual([]);
+    expect(ruleIdsAt(aspect.findings, RuleLevel.WARNING)).toEqual(ruleIdsAt(findings, RuleLevel.WARNING));
   });
 });

@@ -1,4 +1,5 @@
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
+import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
 import { BigqueryTable, BigqueryTableConfig } from '@cdktf/provider-google/lib/bigquery-table';
 import { TerraformStack } from 'cdktf';
 import { findingsOf } from './helpers';
@@ -91,5 +92,31 @@ describe('bigquery-dataset-delete-contents', () => {
         new BigqueryDataset(stack, 'Explicit', { datasetId: 'b', deleteContentsOnDestroy: false });
       }),
     ).toEqual([]);
+  });
+});
+
+describe('bigquery-dataset-public-access', () => {
+  it('fails a public entry in the dataset access list, naming its index', () => {
+    expect(
+      findingsOf('bigquery-dataset-public-access', (stack) => {
+        new BigqueryDataset(stack, 'Dataset', {
+          datasetId: 'records',
+          access: [
+            { role: 'OWNER', groupByEmail: 'data-owners@acme.com' },
+            { role: 'READER', iamMember: 'allAuthenticatedUsers' },
+          ],
+        });
+      }),
+    ).toEqual([['google_bigquery_dataset.Dataset', 'access entry 1 grants READER to iam_member allAuthenticatedUsers']]);
+  });
+
+  it('fails a public google_bigquery_dataset_access entry', () => {
+    expect(
+      findingsOf('bigquery-dataset-public-access', (stack) => {
+        new BigqueryDatasetAccessA(stack, 'Public', { datasetId: 'records', role: 'READER', specialGroup: 'allUsers' });
+        new BigqueryDatasetAccessA(stack, 'Writer', { datasetId: 'records', role: 'WRITER', userByEmail: 'writer@acme.iam.gserviceaccount.com' });
+        new BigqueryDatasetAccessA(stack, 'View', { datasetId: 'records', view: { projectId: 'acme', datasetId: 'api', tableId: 'events' } });
+      }),
+    ).toEqual([['google_bigquery_dataset_access.Public', 'the entry grants READER to special_group allUsers']]);
   });
 });

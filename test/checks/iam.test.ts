@@ -1,10 +1,23 @@
 import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
+import { BigqueryDatasetIamPolicy } from '@cdktf/provider-google/lib/bigquery-dataset-iam-policy';
+import { DataGoogleIamPolicy } from '@cdktf/provider-google/lib/data-google-iam-policy';
 import { FolderIamMember } from '@cdktf/provider-google/lib/folder-iam-member';
+import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
+import { OrganizationIamBinding } from '@cdktf/provider-google/lib/organization-iam-binding';
 import { ProjectIamBinding } from '@cdktf/provider-google/lib/project-iam-binding';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ProjectIamPolicy } from '@cdktf/provider-google/lib/project-iam-policy';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { PubsubTopicIamPolicy } from '@cdktf/provider-google/lib/pubsub-topic-iam-policy';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { TerraformStack } from 'cdktf';
 import { findingsOf } from './helpers';
+
+/** A `google_iam_policy` data source with one binding, as policies built in CDKTF usually are. */
+function policyDocument(stack: TerraformStack, role: string, members: string[]): DataGoogleIamPolicy {
+  return new DataGoogleIamPolicy(stack, 'Document', { binding: [{ role, members }] });
+}
 
 const SA = 'serviceAccount:api@acme.iam.gserviceaccount.com';
 
@@ -22,6 +35,15 @@ describe('iam-primitive-role', () => {
       ['google_pubsub_topic_iam_member.TopicViewer', `roles/viewer is granted to ${SA}`],
       ['google_project_iam_policy.Policy', `roles/editor is granted to ${SA}`],
     ]);
+  });
+
+  it('fails on a basic role in a policy built from a google_iam_policy data source', () => {
+    expect(
+      findingsOf('iam-primitive-role', (stack) => {
+        const document = policyDocument(stack, 'roles/owner', [SA]);
+        new PubsubTopicIamPolicy(stack, 'Policy', { topic: 'events', policyData: document.policyData });
+      }),
+    ).toEqual([['google_pubsub_topic_iam_policy.Policy', `roles/owner is granted to ${SA}`]]);
   });
 
   it('passes predefined roles', () => {
@@ -45,6 +67,10 @@ describe('iam-project-wide-grant', () => {
     ]);
   });
 
+  it('leaves privileged roles to iam-privileged-project-role instead of reporting them twice', () => {
+    expect(findingsOf('iam-project-wide-grant', (stack) => new ProjectIamMember(stack, 'Grant', { project: 'acme', role: 'roles/iam.serviceAccountUser', member: SA }))).toEqual([]);
+  });
+
   it('passes a resource-level grant, and project roles that have no resource-level form', () => {
     expect(
       findingsOf('iam-project-wide-grant', (stack) => {
@@ -52,5 +78,104 @@ describe('iam-project-wide-grant', () => {
         new ProjectIamMember(stack, 'Jobs', { project: 'acme', role: 'roles/bigquery.jobUser', member: SA });
       }),
     ).toEqual([]);
+  });
+});
+
+describe('iam-public-principal', () => {
+  it('fails allUsers or allAuthenticatedUsers in a member, a binding, a literal policy and a policy from a data source', () => {
+    const found = findingsOf('iam-public-principal', (stack) => {
+      new StorageBucketIamMember(stack, 'Bucket', { bucket: 'exports', role: 'roles/storage.objectViewer', member: 'allAuthenticatedUsers' });
+      new BigqueryDatasetIamPolicy(stack, 'Literal', {
+        datasetId: 'records',
+        policyData: JSON.stringify({ bindings: [{ role: 'roles/bigquery.dataViewer', members: [SA, 'allUsers'] }] }),
+      });
+      const document = policyDocument(stack, 'roles/pubsub.publisher', ['allUsers']);
+      new PubsubTopicIamPolicy(stack, 'FromDocument', { topic: 'events', policyData: document.policyData });
+    });
+    expect(found).toEqual([
+      ['google_storage_bucket_iam_member.Bucket', 'allAuthenticatedUsers is granted roles/storage.objectViewer'],
+      ['google_bigquery_dataset_iam_policy.Literal', 'allUsers is granted roles/bigquery.dataViewer'],
+      ['google_pubsub_topic_iam_policy.FromDocument', 'allUsers is granted roles/pubsub.publisher'],
+    ]);
+  });
+
+  it('passes named principals, and leaves public Cloud Run invokers to run-public-invoker', () => {
+    expect(
+      findingsOf('iam-public-principal', (stack) => {
+        new PubsubTopicIamMember(stack, 'Publisher', { topic: 'events', role: 'roles/pubsub.publisher', member: 'group:producers@acme.com' });
+        new ProjectIamMember(stack, 'Invoker', { project: 'acme', role: 'roles/run.invoker', member: 'allUsers' });
+        const document = policyDocument(stack, 'roles/pubsub.publisher', [SA]);
+        new PubsubTopicIamPolicy(stack, 'FromDocument', { topic: 'events', policyData: document.policyData });
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('iam-privileged-project-role', () => {
+  it('fails admin and impersonation roles granted on a project, folder or organization, in any IAM form', () => {
+    const found = findingsOf('iam-privileged-project-role', (stack) => {
+      new ProjectIamMember(stack, 'IamAdmin', { project: 'acme', role: 'roles/resourcemanager.projectIamAdmin', member: SA });
+      new FolderIamMember(stack, 'TokenCreator', { folder: 'folders/1', role: 'roles/iam.serviceAccountTokenCreator', member: SA });
+      new OrganizationIamBinding(stack, 'StorageAdmin', { orgId: '1', role: 'roles/storage.admin', members: ['group:ops@acme.com'] });
+      new ProjectIamPolicy(stack, 'Policy', { project: 'acme', policyData: policyDocument(stack, 'roles/pubsub.editor', [SA]).policyData });
+    });
+    expect(found).toEqual([
+      ['google_project_iam_member.IamAdmin', `roles/resourcemanager.projectIamAdmin is granted on the whole project to ${SA}: it administers every resource of its service in the project`],
+      ['google_folder_iam_member.TokenCreator', `roles/iam.serviceAccountTokenCreator is granted on the whole folder to ${SA}: it lets its holders act as every service account of the folder; grant it with google_service_account_iam_member`],
+      ['google_organization_iam_binding.StorageAdmin', 'roles/storage.admin is granted on the whole organization to group:ops@acme.com: it administers every resource of its service in the organization; grant it with google_storage_bucket_iam_member'],
+      ['google_project_iam_policy.Policy', `roles/pubsub.editor is granted on the whole project to ${SA}: it administers every resource of its service in the project; grant it with google_pubsub_topic_iam_member or google_pubsub_subscription_iam_member`],
+    ]);
+  });
+
+  it('says when the grant carries an IAM condition, which does not make it resource-level', () => {
+    expect(
+      findingsOf('iam-privileged-project-role', (stack) => {
+        new ProjectIamMember(stack, 'Deployer', {
+          project: 'acme',
+          role: 'roles/resourcemanager.projectIamAdmin',
+          member: SA,
+          condition: { title: 'grants', expression: "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/run.invoker'])" },
+        });
+      }),
+    ).toEqual([['google_project_iam_member.Deployer', expect.stringContaining(`to ${SA} (with an IAM condition): `)]]);
+  });
+
+  it('passes data roles (iam-project-wide-grant warns about those), basic roles (iam-primitive-role) and the same roles on one resource', () => {
+    expect(
+      findingsOf('iam-privileged-project-role', (stack) => {
+        new ProjectIamMember(stack, 'DataEditor', { project: 'acme', role: 'roles/bigquery.dataEditor', member: SA });
+        new ProjectIamMember(stack, 'Owner', { project: 'acme', role: 'roles/owner', member: SA });
+        new ServiceAccountIamMember(stack, 'OnOneAccount', { serviceAccountId: 'projects/acme/serviceAccounts/w@acme.iam.gserviceaccount.com', role: 'roles/iam.serviceAccountTokenCreator', member: SA });
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('iam-default-service-account', () => {
+  it('fails project-wide grants to the App Engine default account too', () => {
+    expect(findingsOf('iam-default-service-account', (stack) => new ProjectIamMember(stack, 'Grant', { project: 'acme', role: 'roles/bigquery.jobUser', member: 'serviceAccount:acme@appspot.gserviceaccount.com' }))).toEqual([
+      ['google_project_iam_member.Grant', 'roles/bigquery.jobUser is granted on the whole project to the default service account serviceAccount:acme@appspot.gserviceaccount.com'],
+    ]);
+  });
+
+  it('passes a grant to the default account on one resource', () => {
+    expect(
+      findingsOf('iam-default-service-account', (stack) => new PubsubTopicIamMember(stack, 'Grant', { topic: 'events', role: 'roles/pubsub.publisher', member: 'serviceAccount:1-compute@developer.gserviceaccount.com' })),
+    ).toEqual([]);
+  });
+});
+
+describe('iam-workload-identity-condition', () => {
+  it('fails an empty attribute_condition', () => {
+    expect(
+      findingsOf('iam-workload-identity-condition', (stack) => {
+        new IamWorkloadIdentityPoolProvider(stack, 'GitHub', {
+          workloadIdentityPoolId: 'github',
+          workloadIdentityPoolProviderId: 'github',
+          attributeCondition: ' ',
+          oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
+        });
+      }),
+    ).toEqual([['google_iam_workload_identity_pool_provider.GitHub', 'attribute_condition is not set: every identity of the issuer is accepted']]);
   });
 });

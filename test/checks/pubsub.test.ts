@@ -133,3 +133,25 @@ describe('pubsub-topic-schema', () => {
     ]);
   });
 });
+
+describe('pubsub-topic-storage-policy', () => {
+  it('fails a topic without allowed persistence regions', () => {
+    expect(
+      findingsOf('pubsub-topic-storage-policy', (stack) => {
+        new PubsubTopic(stack, 'Unbound', { name: 'unbound' });
+        new PubsubTopic(stack, 'Empty', { name: 'empty', messageStoragePolicy: { allowedPersistenceRegions: [] } });
+      }),
+    ).toEqual([
+      ['google_pubsub_topic.Unbound', 'message_storage_policy.allowed_persistence_regions is not set: messages may be stored in any region'],
+      ['google_pubsub_topic.Empty', 'message_storage_policy.allowed_persistence_regions is not set: messages may be stored in any region'],
+    ]);
+  });
+
+  it('passes a topic whose messages stay in the listed regions', () => {
+    expect(
+      findingsOf('pubsub-topic-storage-policy', (stack) => {
+        new PubsubTopic(stack, 'Eu', { name: 'eu', messageStoragePolicy: { allowedPersistenceRegions: ['europe-west1', 'europe-west4'] } });
+      }),
+    ).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import 'cdktf/lib/testing/adapters/jest';
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
 import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Testing } from 'cdktf';
 import { AnalyticsTable, PartitionGranularity, RecordSchema } from '../../src';
 import { addressOf, orders, resourcesOf, synth } from './helpers';
@@ -93,25 +94,81 @@ describe('AnalyticsTable', () => {
     expect(view.view.query).not.toMatch(/attributes|subscription_name/);
   });
 
-  it('authorizes the view on the source dataset', () => {
-    const { json, tf } = synth((scope) => new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders }));
-    const view = addressOf(tf, 'google_bigquery_table', { table_id: 'orders', deletion_protection: false });
-    const dataset = addressOf(tf, 'google_bigquery_dataset', { dataset_id: 'orders' });
-    expect(json).toHaveResourceWithProperties(BigqueryDatasetAccessA, {
-      dataset_id: `\${${dataset}.dataset_id}`,
-      view: { project_id: `\${${view}.project}`, dataset_id: `\${${view}.dataset_id}`, table_id: `\${${view}.table_id}` },
-    });
+  it('holds the records dataset\'s whole access list: the project owners and the view\'s dataset, nothing else', () => {
+    const { tf } = synth((scope) => new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders }));
+    const dataset = resourcesOf(tf, 'google_bigquery_dataset').find((d) => d.dataset_id === 'orders');
+    const viewDataset = addressOf(tf, 'google_bigquery_dataset', { dataset_id: 'orders_api' });
+    // Without an access list BigQuery adds project readers (READER) and writers (WRITER): every project Viewer
+    // could read the raw table, hidden columns included.
+    expect(dataset.access).toEqual([
+      { role: 'OWNER', special_group: 'projectOwners' },
+      { dataset: { dataset: { project_id: `\${${viewDataset}.project}`, dataset_id: `\${${viewDataset}.dataset_id}` }, target_types: ['VIEWS'] } },
+    ]);
+    // Changes made outside Terraform must show in the next plan.
+    expect(dataset.lifecycle?.ignore_changes ?? []).not.toContain('access');
+    // The list is whole: no separate access entries that would fight with it (provider docs).
+    expect(resourcesOf(tf, 'google_bigquery_dataset_access')).toEqual([]);
+    expect(resourcesOf(tf, 'google_bigquery_dataset_iam_member')).toEqual([]);
   });
 
-  it('uses an existing dataset instead of creating one', () => {
-    let table!: AnalyticsTable;
+  it('holds the view\'s dataset access list: owners only, readers of the view are granted on the view', () => {
+    const { tf } = synth((scope) => new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders }));
+    const viewDataset = resourcesOf(tf, 'google_bigquery_dataset').find((d) => d.dataset_id === 'orders_api');
+    expect(viewDataset.access).toEqual([{ role: 'OWNER', special_group: 'projectOwners' }]);
+    expect(viewDataset.lifecycle?.ignore_changes ?? []).not.toContain('access');
+  });
+
+  it('grants nothing on the tables: the dead-letter and records tables are reachable by owners only', () => {
+    const { tf } = synth((scope) => new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders }));
+    expect(Object.keys(tf.resource).filter((type) => /iam|access/.test(type))).toEqual([]);
+  });
+
+  it('takes the datasets\' owners as users, groups and service accounts, tokens included', () => {
     const { tf } = synth((scope) => {
+      const deployer = new ServiceAccount(scope, 'Deployer', { accountId: 'deployer' });
+      new AnalyticsTable(scope, 'Table', {
+        name: 'orders',
+        schema: orders,
+        datasetOwners: ['group:data-owners@example.com', 'user:ana@example.com', `serviceAccount:${deployer.email}`, deployer.member, 'projectOwners'],
+      });
+    });
+    const owners = [
+      { role: 'OWNER', group_by_email: 'data-owners@example.com' },
+      { role: 'OWNER', user_by_email: 'ana@example.com' },
+      { role: 'OWNER', user_by_email: '${google_service_account.Deployer.email}' },
+      { role: 'OWNER', iam_member: '${google_service_account.Deployer.member}' },
+      { role: 'OWNER', special_group: 'projectOwners' },
+    ];
+    const datasets = Object.fromEntries(resourcesOf(tf, 'google_bigquery_dataset').map((d) => [d.dataset_id, d.access]));
+    expect(datasets.orders_api).toEqual(owners);
+    expect(datasets.orders.slice(0, owners.length)).toEqual(owners);
+    expect(datasets.orders).toHaveLength(owners.length + 1);
+  });
+
+  it.each([
+    [[], /datasetOwners must name at least one owner/],
+    [['allUsers'], /datasetOwners entry "allUsers" must be user:<email>, group:<email>, serviceAccount:<email> or projectOwners/],
+    [['domain:example.com'], /datasetOwners entry "domain:example.com" must be/],
+    [['ana@example.com'], /datasetOwners entry "ana@example.com" must be/],
+  ])('fails when datasetOwners is %j', (datasetOwners, message) => {
+    expect(() => synth((scope) => new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders, datasetOwners })))
+      .toThrow(message);
+  });
+
+  it('uses an existing dataset: authorizes the view with one access entry and leaves the rest of its list alone', () => {
+    let table!: AnalyticsTable;
+    const { json, tf } = synth((scope) => {
       table = new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders, existingDatasetId: 'warehouse' });
     });
+    const view = addressOf(tf, 'google_bigquery_table', { table_id: 'orders', deletion_protection: false });
     expect(table.dataset).toBeUndefined();
     expect(resourcesOf(tf, 'google_bigquery_dataset').map((d) => d.dataset_id)).toEqual(['orders_api']);
     expect(resourcesOf(tf, 'google_bigquery_table').filter((t) => !t.view).map((t) => t.dataset_id)).toEqual(['warehouse', 'warehouse']);
-    expect(resourcesOf(tf, 'google_bigquery_dataset_access')[0].dataset_id).toBe('warehouse');
+    expect(resourcesOf(tf, 'google_bigquery_dataset_access')).toHaveLength(1);
+    expect(json).toHaveResourceWithProperties(BigqueryDatasetAccessA, {
+      dataset_id: 'warehouse',
+      view: { project_id: `\${${view}.project}`, dataset_id: `\${${view}.dataset_id}`, table_id: `\${${view}.table_id}` },
+    });
   });
 
   it('fails when both existingDatasetId and dataset options are given', () => {

@@ -1,11 +1,10 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
 import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AnalyticsTable, BigQuerySubscription, BigQuerySubscriptionOptions, IngestTopic } from '../../src';
-import { addressOf, iamGrants, orders, resourcesOf, synth } from './helpers';
+import { Json, addressOf, iamGrants, orders, resourcesOf, synth } from './helpers';
 
 Testing.setupJest();
 
@@ -63,15 +62,18 @@ describe('BigQuerySubscription', () => {
     });
   });
 
-  it('grants BigQuery write access (WRITER, the dataset form of dataEditor) on the dataset only, never on the project', () => {
-    const { json, tf } = synth((scope) => build(scope));
+  it('grants the writer dataEditor on the two tables it writes only: nothing on the dataset or the project', () => {
+    const { tf } = synth((scope) => build(scope));
     const writer = addressOf(tf, 'google_service_account', { account_id: 'orders-bq-writer' });
-    const dataset = addressOf(tf, 'google_bigquery_dataset', { dataset_id: 'orders' });
-    expect(json).toHaveResourceWithProperties(BigqueryDatasetAccessA, {
-      dataset_id: `\${${dataset}.dataset_id}`,
-      role: 'WRITER',
-      user_by_email: `\${${writer}.email}`,
-    });
+    const table = addressOf(tf, 'google_bigquery_table', { table_id: 'orders', deletion_protection: true });
+    const deadLetters = addressOf(tf, 'google_bigquery_table', { table_id: 'orders_dead_letters' });
+    const writerGrants = iamGrants(tf).filter((g) => g.member === `\${${writer}.member}`);
+    expect(writerGrants.map((g) => [g.type, g.role, g.r.dataset_id, g.r.table_id]).sort()).toEqual([
+      ['google_bigquery_table_iam_member', 'roles/bigquery.dataEditor', `\${${table}.dataset_id}`, `\${${table}.table_id}`],
+      ['google_bigquery_table_iam_member', 'roles/bigquery.dataEditor', `\${${deadLetters}.dataset_id}`, `\${${deadLetters}.table_id}`],
+    ].sort());
+    // No legacy WRITER entry: it could read every table of the dataset and create or delete tables.
+    expect(resourcesOf(tf, 'google_bigquery_dataset_access')).toEqual([]);
     expect(resourcesOf(tf, 'google_project_iam_member')).toEqual([]);
     // Dataset IAM members would strip the view's authorization from this dataset (provider docs).
     expect(resourcesOf(tf, 'google_bigquery_dataset_iam_member')).toEqual([]);
@@ -98,12 +100,14 @@ describe('BigQuerySubscription', () => {
 
   it('makes every subscription depend on the grants it needs', () => {
     const { tf } = synth((scope) => build(scope));
-    const dataset = addressOf(tf, 'google_bigquery_dataset_access', { role: 'WRITER' });
+    const table = (id: string) => `google_bigquery_table.${Object.entries(tf.resource.google_bigquery_table).find(([, t]: [string, Json]) => t.table_id === id)![0]}`;
+    const grantOn = (id: string) => `google_bigquery_table_iam_member.${Object.entries(tf.resource.google_bigquery_table_iam_member)
+      .find(([, g]: [string, Json]) => g.table_id === `\${${table(id)}.table_id}`)![0]}`;
     const token = addressOf(tf, 'google_service_account_iam_member', { role: 'roles/iam.serviceAccountTokenCreator' });
     const publisher = addressOf(tf, 'google_pubsub_topic_iam_member', { role: 'roles/pubsub.publisher' });
     const subs = Object.fromEntries(resourcesOf(tf, 'google_pubsub_subscription').map((s) => [s.name, s.depends_on]));
-    expect(subs['orders-to-bigquery']).toEqual(expect.arrayContaining([dataset, token, publisher]));
-    expect(subs['orders-dead-letters-to-bigquery']).toEqual(expect.arrayContaining([dataset, token]));
+    expect(subs['orders-to-bigquery']).toEqual(expect.arrayContaining([grantOn('orders'), token, publisher]));
+    expect(subs['orders-dead-letters-to-bigquery']).toEqual(expect.arrayContaining([grantOn('orders_dead_letters'), token]));
   });
 
   it('takes delivery attempts, backoff and ack deadline', () => {

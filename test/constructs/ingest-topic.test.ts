@@ -71,4 +71,62 @@ describe('IngestTopic', () => {
     expect(() => synth((scope) => new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders, encoding: 'AVRO' as MessageEncoding })))
       .toThrow(/encoding must be one of JSON, BINARY, got "AVRO"/);
   });
+
+  it('keeps messages at rest in the US regions by default, on both topics, as the table\'s default location', () => {
+    const { tf } = synth((scope) => new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders }));
+    const policies = resourcesOf(tf, 'google_pubsub_topic').map((t) => t.message_storage_policy?.allowed_persistence_regions);
+    expect(policies).toHaveLength(2);
+    for (const regions of policies) {
+      expect(regions).toContain('us-central1');
+      expect(regions.every((r: string) => r.startsWith('us-'))).toBe(true);
+    }
+  });
+
+  it('keeps messages in the EU member states\' regions for an EU table, never London or Zurich', () => {
+    const { tf } = synth((scope) => new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders, location: 'eu' }));
+    const regions: string[] = resourcesOf(tf, 'google_pubsub_topic')[0].message_storage_policy.allowed_persistence_regions;
+    expect(regions).toEqual(expect.arrayContaining(['europe-west1', 'europe-west3', 'europe-west4']));
+    expect(regions.every((r) => r.startsWith('europe-'))).toBe(true);
+    expect(regions).not.toContain('europe-west2');
+    expect(regions).not.toContain('europe-west6');
+  });
+
+  it('keeps messages in the one region of a regional table', () => {
+    const { tf } = synth((scope) => new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders, location: 'europe-west1' }));
+    expect(resourcesOf(tf, 'google_pubsub_topic').map((t) => t.message_storage_policy)).toEqual([
+      { allowed_persistence_regions: ['europe-west1'] }, { allowed_persistence_regions: ['europe-west1'] },
+    ]);
+  });
+
+  it('takes explicit persistence regions', () => {
+    const { tf } = synth((scope) => new IngestTopic(scope, 'Ingest', {
+      name: 'orders', schema: orders, location: 'EU', allowedPersistenceRegions: ['europe-west1', 'europe-west4'],
+    }));
+    expect(resourcesOf(tf, 'google_pubsub_topic')[0].message_storage_policy).toEqual({ allowed_persistence_regions: ['europe-west1', 'europe-west4'] });
+  });
+
+  it.each([
+    [[], /allowedPersistenceRegions must name at least one region/],
+    [['EU'], /allowedPersistenceRegions entry "EU" must be a Google Cloud region such as europe-west1/],
+    [['europe west1'], /allowedPersistenceRegions entry "europe west1" must be a Google Cloud region/],
+  ])('fails when allowedPersistenceRegions is %j', (allowedPersistenceRegions, message) => {
+    expect(() => synth((scope) => new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders, allowedPersistenceRegions })))
+      .toThrow(message);
+  });
+
+  it.each(['allUsers', 'allAuthenticatedUsers', 'domain:example.com'])('fails when grantPublish is given %s without allowPublicPublishing', (member) => {
+    expect(() => synth((scope) => new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders }).grantPublish('Public', member)))
+      .toThrow(new RegExp(`invalid grantPublish at .*Ingest:\\n {2}- grantPublish member must not hold ${member} unless allowPublicPublishing is true \\(the topic is private by default\\)`));
+  });
+
+  it('fails when grantPublish is given something that is not an IAM member', () => {
+    expect(() => synth((scope) => new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders }).grantPublish('Producer', 'shop@example.com')))
+      .toThrow(/grantPublish member entry "shop@example.com" must be an IAM member/);
+  });
+
+  it('grants a public member with grantPublish once allowPublicPublishing is true', () => {
+    const { tf } = synth((scope) => new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders, allowPublicPublishing: true })
+      .grantPublish('Public', 'allAuthenticatedUsers'));
+    expect(resourcesOf(tf, 'google_pubsub_topic_iam_member').map((g) => g.member)).toEqual(['allAuthenticatedUsers']);
+  });
 });

@@ -1,9 +1,10 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
+import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { Testing } from 'cdktf';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
 import { AnalyticsTable, ApiIngress, IngestTopic, QueryApi, QueryApiOptions, RecordSchema, ServiceImage } from '../../src';
 import { Json, addressOf, iamGrants, image, orders, resourcesOf, synth } from './helpers';
@@ -102,17 +103,17 @@ describe('QueryApi', () => {
     expect(envOf(tf)).toEqual(expect.objectContaining({ MAX_QUERY_WINDOW_DAYS: '7', MAX_BYTES_BILLED: String(1024 ** 3), QUERY_TIMEOUT_MS: '5000' }));
   });
 
-  it('grants job user on the project and data viewer on the view dataset only', () => {
+  it('grants job user on the project and data viewer on the view only', () => {
     const { json, tf } = synth((scope) => build(scope));
     const account = addressOf(tf, 'google_service_account', { account_id: 'orders-query' });
-    const viewDataset = addressOf(tf, 'google_bigquery_dataset', { dataset_id: 'orders_api' });
+    const view = addressOf(tf, 'google_bigquery_table', { table_id: 'orders', deletion_protection: false });
     expect(json).toHaveResourceWithProperties(ProjectIamMember, { role: 'roles/bigquery.jobUser', member: `\${${account}.member}` });
-    expect(json).toHaveResourceWithProperties(BigqueryDatasetIamMember, {
-      dataset_id: `\${${viewDataset}.dataset_id}`, role: 'roles/bigquery.dataViewer', member: `\${${account}.member}`,
+    expect(json).toHaveResourceWithProperties(BigqueryTableIamMember, {
+      dataset_id: `\${${view}.dataset_id}`, table_id: `\${${view}.table_id}`, role: 'roles/bigquery.dataViewer', member: `\${${account}.member}`,
     });
     const apiGrants = iamGrants(tf).filter((g) => g.member === `\${${account}.member}`);
     expect(apiGrants.map((g) => [g.type, g.role]).sort()).toEqual([
-      ['google_bigquery_dataset_iam_member', 'roles/bigquery.dataViewer'],
+      ['google_bigquery_table_iam_member', 'roles/bigquery.dataViewer'],
       ['google_project_iam_member', 'roles/bigquery.jobUser'],
     ]);
     expect(resourcesOf(tf, 'google_project_iam_member').map((g) => g.role)).toEqual(['roles/bigquery.jobUser']);
@@ -148,7 +149,7 @@ describe('QueryApi', () => {
   });
 
   it('publishes events only when asked, with publisher on that one topic', () => {
-    const { tf } = synth((scope) => build(scope, { enableEventsEndpoint: true }));
+    const { tf } = synth((scope) => build(scope, { enableEventsEndpoint: true, eventPublishers: ['serviceAccount:shop@acme.iam.gserviceaccount.com'] }));
     const account = addressOf(tf, 'google_service_account', { account_id: 'orders-query' });
     const topic = addressOf(tf, 'google_pubsub_topic', { name: 'orders-events' });
     expect(envOf(tf).EVENTS_TOPIC).toBe(`\${${topic}.id}`);
@@ -184,8 +185,61 @@ describe('QueryApi', () => {
   });
 
   it('fails when enableEventsEndpoint has no topic', () => {
-    expect(() => synth((scope) => build(scope, { enableEventsEndpoint: true }, false)))
+    expect(() => synth((scope) => build(scope, { enableEventsEndpoint: true, eventPublishers: ['user:ana@example.com'] }, false)))
       .toThrow(/enableEventsEndpoint needs ingest, the topic to publish to/);
+  });
+
+  it('gives publishing its own allow-list: publishers are invokers too, and the service gets their list', () => {
+    const shop = 'serviceAccount:shop@acme.iam.gserviceaccount.com';
+    const { tf } = synth((scope) => build(scope, { enableEventsEndpoint: true, invokers: ['user:ana@example.com'], eventPublishers: [shop, 'user:ops@example.com'] }));
+    expect(envOf(tf).EVENTS_PUBLISHERS).toBe(`${shop},user:ops@example.com`);
+    const invokers = resourcesOf(tf, 'google_cloud_run_v2_service_iam_member').map((g) => g.member).sort();
+    expect(invokers).toEqual([shop, 'user:ana@example.com', 'user:ops@example.com']);
+  });
+
+  it('passes a publisher given as a token through to the service', () => {
+    const { tf } = synth((scope) => {
+      const ingest = new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders });
+      const table = new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders });
+      const producer = new ServiceAccount(scope, 'Producer', { accountId: 'orders-producer' });
+      new QueryApi(scope, 'Api', { name: 'orders', image: image(), table, ingest, enableEventsEndpoint: true, eventPublishers: [producer.member] });
+    });
+    expect(envOf(tf).EVENTS_PUBLISHERS).toBe('${google_service_account.Producer.member}');
+  });
+
+  it('fails when the events endpoint has no publishers: invoking must not be enough to write', () => {
+    expect(() => synth((scope) => build(scope, { enableEventsEndpoint: true, invokers: ['user:ana@example.com'] })))
+      .toThrow(/enableEventsEndpoint needs eventPublishers, the user: or serviceAccount: members allowed to publish/);
+  });
+
+  it('fails when the events endpoint is combined with public access', () => {
+    expect(() => synth((scope) => build(scope, { enableEventsEndpoint: true, allowPublicAccess: true, eventPublishers: ['user:ana@example.com'] })))
+      .toThrow(/enableEventsEndpoint must not be combined with allowPublicAccess/);
+  });
+
+  it.each(['group:writers@example.com', 'domain:example.com', 'allUsers', 'ana@example.com'])('fails when %s is an event publisher', (member) => {
+    expect(() => synth((scope) => build(scope, { enableEventsEndpoint: true, eventPublishers: [member] })))
+      .toThrow(new RegExp(`eventPublishers entry "${member}" must be user:<email> or serviceAccount:<email>`));
+  });
+
+  it('fails when eventPublishers are given without the events endpoint', () => {
+    expect(() => synth((scope) => build(scope, { eventPublishers: ['user:ana@example.com'] })))
+      .toThrow(/eventPublishers needs enableEventsEndpoint: true/);
+  });
+
+  it('fails when a domain-wide invoker is given without allowPublicAccess', () => {
+    expect(() => synth((scope) => build(scope, { invokers: ['domain:example.com'] })))
+      .toThrow(/invokers must not hold domain:example.com unless allowPublicAccess is true/);
+  });
+
+  it.each(['allUsers', 'allAuthenticatedUsers', 'domain:example.com'])('fails when grantInvoke is given %s without allowPublicAccess', (member) => {
+    expect(() => synth((scope) => build(scope).grantInvoke('Public', member)))
+      .toThrow(new RegExp(`invalid grantInvoke at .*Api:\\n {2}- grantInvoke member must not hold ${member} unless allowPublicAccess is true \\(the API is private by default\\)`));
+  });
+
+  it('grants a public member with grantInvoke once allowPublicAccess is true', () => {
+    const { tf } = synth((scope) => build(scope, { allowPublicAccess: true }).grantInvoke('Domain', 'domain:example.com'));
+    expect(resourcesOf(tf, 'google_cloud_run_v2_service_iam_member').map((g) => g.member).sort()).toEqual(['allUsers', 'domain:example.com']);
   });
 
   it.each([

@@ -19,8 +19,8 @@ describe('FleetMonitoring with 50 pipelines', () => {
 
   it('creates one policy per signal and severity for the whole fleet, not one per pipeline', () => {
     const policies = resourcesOf(tf, 'google_monitoring_alert_policy');
-    expect(policies).toHaveLength(10);
-    expect(new Set(policies.map((p) => `${p.user_labels.signal}/${p.severity}`)).size).toBe(10);
+    expect(policies).toHaveLength(12);
+    expect(new Set(policies.map((p) => `${p.user_labels.signal}/${p.severity}`)).size).toBe(12);
     for (const p of policies) {
       expect(p.user_labels).toEqual(expect.objectContaining({ fleet: 'flights-eu' }));
       expect(p.notification_channels).toEqual(['projects/acme-ops/notificationChannels/7']);
@@ -51,6 +51,15 @@ describe('FleetMonitoring with 50 pipelines', () => {
     });
   });
 
+  it('alerts on the backlog age of every dead-letter subscription of the fleet, and only those', () => {
+    const deadAge = resourcesOf(tf, 'google_monitoring_alert_policy').find((p) => p.user_labels.signal === 'dead-letter-backlog-age' && p.severity === AlertSeverity.CRITICAL);
+    const condition = deadAge.conditions[0].condition_threshold;
+    expect(condition.filter).toContain('subscription/oldest_unacked_message_age');
+    expect(condition.filter).toContain(`resource.label.subscription_id=monitoring.regex.full_match("(${fifty.join('|')})-dead-letters-to-bigquery")`);
+    expect(condition.threshold_value).toBe(604800);
+    expect(deadAge.documentation.content).toContain('$${resource.label.subscription_id}');
+  });
+
   it('names the pipeline in the incident through documentation variables, escaped for Terraform', () => {
     const age = resourcesOf(tf, 'google_monitoring_alert_policy').find((p) => p.user_labels.signal === 'backlog-age' && p.severity === AlertSeverity.WARNING);
     expect(age.documentation.content).toContain('$${resource.label.subscription_id}');
@@ -60,7 +69,7 @@ describe('FleetMonitoring with 50 pipelines', () => {
     expect(resourcesOf(tf, 'google_monitoring_dashboard')).toHaveLength(1);
     expect(dashboard.displayName).toBe('Fleet flights-eu');
     const charts = tiles.filter((t) => t.widget.xyChart);
-    expect(charts).toHaveLength(8);
+    expect(charts).toHaveLength(9);
     for (const chart of charts.filter((t) => t.widget.title.includes('top 10'))) {
       const query = chart.widget.xyChart.dataSets[0].timeSeriesQuery;
       const filter = query.timeSeriesFilter ?? query.timeSeriesFilterRatio;
@@ -70,6 +79,7 @@ describe('FleetMonitoring with 50 pipelines', () => {
     expect(charts.filter((t) => t.widget.title.includes('top 10')).map((t) => t.widget.title)).toEqual([
       'Oldest unacked message age, top 10',
       'Dead-lettered messages per minute, top 10',
+      'Oldest dead letter not yet in its table, top 10',
       'Undelivered messages, top 10',
       'Publish requests/s, top 10',
       '5xx ratio, top 10',
@@ -97,7 +107,7 @@ describe('FleetMonitoring with 50 pipelines', () => {
   it('keeps the number of tiles independent of the number of pipelines', () => {
     const [small] = dashboardsOf(fleet({ pipelineNames: ['a', 'b'] }).tf);
     expect(small.mosaicLayout.tiles).toHaveLength(tiles.length);
-    expect(tiles).toHaveLength(16);
+    expect(tiles).toHaveLength(17);
   });
 });
 
@@ -132,7 +142,7 @@ describe('FleetMonitoring selection', () => {
     const { tf } = fleet({ topN: 5, alerts: { backlogAge: { warning: { maxAgeSeconds: 300 } }, apiLatency: { critical: { enabled: false } } } });
     expect(JSON.stringify(dashboardsOf(tf)[0])).toContain('"numTimeSeries":5');
     const policies = resourcesOf(tf, 'google_monitoring_alert_policy');
-    expect(policies).toHaveLength(9);
+    expect(policies).toHaveLength(11);
     expect(policies.find((p) => p.user_labels.signal === 'backlog-age' && p.severity === 'WARNING').conditions[0].condition_threshold.threshold_value).toBe(300);
   });
 });
@@ -151,6 +161,10 @@ describe('FleetMonitoring validation', () => {
 
   it('fails when the pattern could break out of the filter string', () => {
     expect(() => fleet({ pipelineNames: undefined, pipelineNamePattern: 'a")' })).toThrow(/pipelineNamePattern must be a non-empty RE2 pattern/);
+  });
+
+  it('fails when a notification channel is not a channel resource name', () => {
+    expect(() => fleet({ notificationChannels: ['oncall'] })).toThrow(/notificationChannels\[0\] must be a notification channel's resource name projects\/<project>\/notificationChannels\/<id>, got "oncall"/);
   });
 
   it('fails when topN or a threshold is out of range', () => {

@@ -1,7 +1,10 @@
 import 'cdktf/lib/testing/adapters/jest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { Lazy, Testing } from 'cdktf';
 import { AlertSeverity, LatencyPercentile, PipelineMonitoring, PipelineMonitoringProps } from '../../src';
@@ -27,9 +30,9 @@ describe('PipelineMonitoring alert policies', () => {
 
   it('creates a warning and a critical policy per threshold signal, and per SLO for burn rate', () => {
     const policies = resourcesOf(tf, 'google_monitoring_alert_policy');
-    expect(policies).toHaveLength(16);
+    expect(policies).toHaveLength(18);
     const signals = policies.map((p) => `${p.user_labels.signal}/${p.severity}`).sort();
-    for (const signal of ['backlog-age', 'dead-letters', 'subscription-state', 'api-errors', 'api-latency', 'availability-burn-rate', 'latency-burn-rate', 'freshness-burn-rate']) {
+    for (const signal of ['backlog-age', 'dead-letters', 'dead-letter-backlog-age', 'subscription-state', 'api-errors', 'api-latency', 'availability-burn-rate', 'latency-burn-rate', 'freshness-burn-rate']) {
       expect(signals).toContain(`${signal}/WARNING`);
       expect(signals).toContain(`${signal}/CRITICAL`);
     }
@@ -46,6 +49,15 @@ describe('PipelineMonitoring alert policies', () => {
       expect(p.documentation.links[0].url).toMatch(new RegExp(`^${runbook}#runbook-[a-z-]+$`));
       expect(p.display_name).toMatch(/^\[(WARNING|CRITICAL)\] flights: /);
     }
+  });
+
+  it('links every policy to a runbook section that exists in docs/observability.md', () => {
+    const headings = fs.readFileSync(path.join(__dirname, '../../docs/observability.md'), 'utf8').match(/^#+ .+$/gm) ?? [];
+    // GitHub's anchors: lowercase, punctuation other than - dropped, spaces as -.
+    const anchors = new Set(headings.map((h) => h.replace(/^#+ /, '').toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const linked = new Set(resourcesOf(tf, 'google_monitoring_alert_policy').map((p) => p.documentation.links[0].url.split('#')[1]));
+    expect(linked.size).toBe(7);
+    for (const anchor of linked) expect(anchors).toContain(anchor);
   });
 
   it('alerts on backlog age above 10 min (warning) and 30 min (critical) for 5 minutes', () => {
@@ -75,6 +87,22 @@ describe('PipelineMonitoring alert policies', () => {
     const critical = policy(tf, 'dead-letters', AlertSeverity.CRITICAL).conditions[0].condition_threshold;
     expect(critical).toEqual(expect.objectContaining({ threshold_value: 100 }));
     expect(critical.aggregations[0].alignment_period).toBe('900s');
+  });
+
+  it('alerts when the oldest dead letter waits more than 6 h (warning) or 7 days (critical), well before its 31-day retention drops it', () => {
+    const warning = policy(tf, 'dead-letter-backlog-age', AlertSeverity.WARNING);
+    const condition = warning.conditions[0].condition_threshold;
+    expect(condition.filter).toBe('metric.type="pubsub.googleapis.com/subscription/oldest_unacked_message_age" AND resource.type="pubsub_subscription" '
+      + 'AND resource.label.project_id="acme-data" AND resource.label.subscription_id="flights-dead-letters-to-bigquery"');
+    expect(condition).toEqual(expect.objectContaining({ comparison: 'COMPARISON_GT', threshold_value: 21600, duration: '900s' }));
+    expect(condition.aggregations).toEqual([{ alignment_period: '60s', per_series_aligner: 'ALIGN_MAX', cross_series_reducer: 'REDUCE_MAX', group_by_fields: ['resource.label.subscription_id'] }]);
+    expect(warning.display_name).toBe('[WARNING] flights: dead letters waiting more than 6 h for their table');
+    expect(warning.documentation.content).toMatch(/no dead-letter policy of its own: what it cannot write is dropped when its 31-day retention runs out, 30 days after this alert fires/);
+    expect(warning.documentation.links[0].url).toBe(`${runbook}#runbook-dead-letter-backlog-age`);
+    const critical = policy(tf, 'dead-letter-backlog-age', AlertSeverity.CRITICAL);
+    expect(critical.conditions[0].condition_threshold.threshold_value).toBe(604800);
+    expect(critical.display_name).toBe('[CRITICAL] flights: dead letters waiting more than 7 days for their table');
+    expect(critical.documentation.content).toContain('24 days after this alert fires');
   });
 
   it('alerts when either BigQuery subscription leaves ACTIVE', () => {
@@ -157,7 +185,7 @@ describe('PipelineMonitoring alert policies', () => {
 
   it('leaves threshold or burn-rate alerts out when asked (a fleet alerts instead)', () => {
     expect(resourcesOf(monitor({ thresholdAlerts: false }).tf, 'google_monitoring_alert_policy')).toHaveLength(6);
-    expect(resourcesOf(monitor({ burnRateAlerts: false }).tf, 'google_monitoring_alert_policy')).toHaveLength(10);
+    expect(resourcesOf(monitor({ burnRateAlerts: false }).tf, 'google_monitoring_alert_policy')).toHaveLength(12);
   });
 
   it('notifies nobody when no channel is given', () => {
@@ -270,6 +298,7 @@ describe('PipelineMonitoring dashboard', () => {
       'Undelivered messages',
       'Dead-lettered messages per minute',
       'Dead letters not yet in the dead-letter table',
+      'Oldest dead letter not yet in its table (dropped at 31 days)',
       'BigQuery subscription state (1 = in that state)',
       'Requests/s by response class',
       '5xx ratio',
@@ -293,9 +322,17 @@ describe('PipelineMonitoring dashboard', () => {
   it('draws the alert thresholds and the SLO bound on the charts they belong to', () => {
     const age = tiles.find((t) => t.widget.title.startsWith('Oldest unacked')).widget.xyChart.thresholds;
     expect(age.map((t: Json) => [t.value, t.color])).toEqual([[300, undefined], [600, 'YELLOW'], [1800, 'RED']]);
+    const deadAge = tiles.find((t) => t.widget.title.startsWith('Oldest dead letter')).widget.xyChart.thresholds;
+    expect(deadAge.map((t: Json) => [t.value, t.label, t.color])).toEqual([[21600, 'warning 21600 s', 'YELLOW'], [604800, 'critical 604800 s', 'RED']]);
     const errors = tiles.find((t) => t.widget.title === '5xx ratio').widget.xyChart;
     expect(errors.thresholds.map((t: Json) => t.value)).toEqual([0.02, 0.1]);
     expect(errors.dataSets[0].timeSeriesQuery.timeSeriesFilterRatio.denominator.filter).toContain('request_count');
+  });
+
+  it('draws the lines of the alerts as configured: a changed threshold moves, a disabled one goes', () => {
+    const [custom] = dashboardsOf(monitor({ alerts: { backlogAge: { warning: { maxAgeSeconds: 900 }, critical: { enabled: false } } } }).tf);
+    const age = custom.mosaicLayout.tiles.find((t: Json) => t.widget.title.startsWith('Oldest unacked')).widget.xyChart.thresholds;
+    expect(age.map((t: Json) => [t.value, t.label])).toEqual([[300, 'freshness SLO bound 300 s'], [900, 'warning 900 s']]);
   });
 
   it('escapes legend templates so Terraform leaves them to the Dashboards API', () => {
@@ -334,11 +371,13 @@ describe('PipelineMonitoring validation', () => {
         backlogAge: { warning: { durationSeconds: 90 } },
         apiErrorRatio: { critical: { maxRatio: 1.5, minRequestsPerSecond: -1 } },
         deadLetters: { warning: { windowSeconds: 0 } },
+        deadLetterBacklogAge: { critical: { maxAgeSeconds: 31 * 86400 } },
         burnRate: { critical: { longWindowSeconds: 300, shortWindowSeconds: 600 } },
       },
     })).toThrow(new RegExp([
       'alerts\\.backlogAge\\.warning\\.durationSeconds must be a multiple of 60 between 0 and 86400, got 90',
       'alerts\\.deadLetters\\.warning\\.windowSeconds must be a multiple of 60 between 60 and 86400, got 0',
+      'alerts\\.deadLetterBacklogAge\\.critical\\.maxAgeSeconds must be between 60 and 2592000, got 2678400',
       'alerts\\.apiErrorRatio\\.critical\\.maxRatio must be between 0 and 1 \\(exclusive\\), got 1\\.5',
       'alerts\\.apiErrorRatio\\.critical\\.minRequestsPerSecond must be between 0 and 100000, got -1',
       'alerts\\.burnRate\\.critical\\.shortWindowSeconds must be shorter than longWindowSeconds, got 600 >= 300',
@@ -353,6 +392,21 @@ describe('PipelineMonitoring validation', () => {
     expect(() => monitor({ subscriptionName: 'x" OR resource.type="gce_instance', serviceLocation: '' })).toThrow(
       /subscriptionName must be a resource name \(letters, digits and \. _ ~ % \+ -\), got "x\\" OR[\s\S]*serviceLocation must be a resource name/,
     );
+  });
+
+  it('fails when a notification channel is not a channel resource name, naming each one', () => {
+    expect(() => monitor({ notificationChannels: ['projects/acme-data/notificationChannels/123', 'email:oncall@acme.com', 'projects/acme-data/notificationChannels/'] })).toThrow(new RegExp([
+      'notificationChannels\\[1\\] must be a notification channel\'s resource name projects/<project>/notificationChannels/<id>, got "email:oncall@acme\\.com"',
+      'notificationChannels\\[2\\] must be .*, got "projects/acme-data/notificationChannels/"',
+    ].join('\n  - ')));
+  });
+
+  it('takes a notification channel created in the same stack by its id, a token', () => {
+    const { tf } = synth((scope) => {
+      const channel = new MonitoringNotificationChannel(scope, 'Oncall', { type: 'email', labels: { email_address: 'oncall@acme.com' } });
+      new PipelineMonitoring(scope, 'Monitoring', { ...flights, notificationChannels: [channel.id] });
+    });
+    expect(policy(tf, 'backlog-age', AlertSeverity.WARNING).notification_channels).toEqual(['${google_monitoring_notification_channel.Oncall.id}']);
   });
 
   it('fails when auto-close is shorter than Cloud Monitoring allows', () => {

@@ -1,8 +1,8 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
-import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
+import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
@@ -31,7 +31,7 @@ function build(scope: Construct, props: Partial<AnalyticsPipelineProps> = {}, id
 
 /** Every resource class the pipeline may create, keyed by Terraform type. */
 const CLASSES = [
-  BigqueryDataset, BigqueryDatasetAccessA, BigqueryDatasetIamMember, BigqueryTable, CloudRunV2Service, CloudRunV2ServiceIamMember,
+  BigqueryDataset, BigqueryDatasetAccessA, BigqueryTable, BigqueryTableIamMember, CloudRunV2Service, CloudRunV2ServiceIamMember,
   ProjectIamMember, ProjectService, PubsubSchema, PubsubSubscription, PubsubSubscriptionIamMember, PubsubTopic, PubsubTopicIamMember,
   ServiceAccount, ServiceAccountIamMember, MonitoringAlertPolicy, MonitoringCustomService, MonitoringDashboard, MonitoringSlo,
 ];
@@ -95,8 +95,8 @@ describe('AnalyticsPipeline', () => {
         labelled++;
       }
     }
-    // 2 topics, 2 subscriptions, 2 datasets, 3 tables, 1 service; 16 alert policies, 2 services, 3 SLOs.
-    expect(labelled).toBe(31);
+    // 2 topics, 2 subscriptions, 2 datasets, 3 tables, 1 service; 18 alert policies, 2 services, 3 SLOs.
+    expect(labelled).toBe(33);
   });
 
   it('passes grouped options down to each child', () => {
@@ -115,7 +115,9 @@ describe('AnalyticsPipeline', () => {
   });
 
   it('grants no project-level role but BigQuery job user, and nothing to the public', () => {
-    const { tf } = synth((scope) => build(scope, { api: { enableEventsEndpoint: true, invokers: ['user:ana@example.com'] } }));
+    const { tf } = synth((scope) => build(scope, {
+      api: { enableEventsEndpoint: true, invokers: ['user:ana@example.com'], eventPublishers: ['serviceAccount:shop@acme.iam.gserviceaccount.com'] },
+    }));
     expect(resourcesOf(tf, 'google_project_iam_member').map((g) => g.role)).toEqual(['roles/bigquery.jobUser']);
     for (const type of Object.keys(tf.resource)) {
       expect(type).not.toMatch(/^google_(project|folder|organization)_iam_(binding|policy)$/);
@@ -129,34 +131,46 @@ describe('AnalyticsPipeline', () => {
       expect(grant.role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
       expect(grant.role).not.toMatch(/admin/i);
     }
-    // The writer is a WRITER access entry on the source dataset, the API a dataViewer on the view dataset only.
-    const accessEntries = resourcesOf(tf, 'google_bigquery_dataset_access');
-    expect(accessEntries.map((a) => a.role ?? 'view').sort()).toEqual(['WRITER', 'view']);
-    expect(iamGrants(tf).filter((g) => /^roles\/bigquery\.data/.test(g.role)).map((g) => [g.type, g.role])).toEqual([
-      ['google_bigquery_dataset_iam_member', 'roles/bigquery.dataViewer'],
+    // BigQuery data roles are table-level only: the writer on its two tables, the API on the view.
+    expect(resourcesOf(tf, 'google_bigquery_dataset_access')).toEqual([]);
+    expect(iamGrants(tf).filter((g) => /^roles\/bigquery\.data/.test(g.role)).map((g) => [g.type, g.role]).sort()).toEqual([
+      ['google_bigquery_table_iam_member', 'roles/bigquery.dataEditor'],
+      ['google_bigquery_table_iam_member', 'roles/bigquery.dataEditor'],
+      ['google_bigquery_table_iam_member', 'roles/bigquery.dataViewer'],
     ]);
   });
 
-  it('never mixes dataset IAM members and access entries on one dataset', () => {
+  it('holds each dataset\'s whole access list, with nothing beside it that would fight it or hide drift', () => {
     const { tf } = synth((scope) => build(scope));
-    const accessDatasets = new Set(resourcesOf(tf, 'google_bigquery_dataset_access').map((a) => a.dataset_id));
-    const iamDatasets = new Set(resourcesOf(tf, 'google_bigquery_dataset_iam_member').map((g) => g.dataset_id));
-    expect(accessDatasets.size).toBe(1);
-    expect(iamDatasets.size).toBe(1);
-    expect([...accessDatasets].filter((d) => iamDatasets.has(d))).toEqual([]);
     for (const dataset of resourcesOf(tf, 'google_bigquery_dataset')) {
-      expect(dataset.lifecycle).toEqual({ ignore_changes: ['access'] });
+      expect(dataset.access).toEqual(expect.arrayContaining([{ role: 'OWNER', special_group: 'projectOwners' }]));
+      expect(dataset.access.filter((a: Json) => a.special_group && a.special_group !== 'projectOwners')).toEqual([]);
+      expect(dataset.lifecycle).toBeUndefined();
     }
+    expect(Object.keys(tf.resource).filter((type) => /^google_bigquery_dataset_(access|iam_)/.test(type))).toEqual([]);
+  });
+
+  it('keeps the topics\' messages where the table is', () => {
+    const { tf } = synth((scope) => build(scope, { table: { location: 'asia-northeast1' } }));
+    expect(resourcesOf(tf, 'google_pubsub_topic').map((t) => t.message_storage_policy)).toEqual([
+      { allowed_persistence_regions: ['asia-northeast1'] }, { allowed_persistence_regions: ['asia-northeast1'] },
+    ]);
+  });
+
+  it('fails when grantPublish or grantInvoke is given a public member without the opt-in', () => {
+    expect(() => synth((scope) => build(scope).grantPublish('Public', 'allUsers'))).toThrow(/grantPublish member must not hold allUsers unless allowPublicPublishing is true/);
+    expect(() => synth((scope) => build(scope).grantInvoke('Public', 'allUsers'))).toThrow(/grantInvoke member must not hold allUsers unless allowPublicAccess is true/);
   });
 
   it('makes every subscription depend on its grants', () => {
     const { tf } = synth((scope) => build(scope));
     const grantAddresses = (type: string, role: string) => Object.entries(tf.resource[type]).filter(([, r]: Json) => r.role === role).map(([n]) => `${type}.${n}`);
-    const [dataEditor] = grantAddresses('google_bigquery_dataset_access', 'WRITER');
+    const dataEditors = grantAddresses('google_bigquery_table_iam_member', 'roles/bigquery.dataEditor');
     const [tokenCreator] = grantAddresses('google_service_account_iam_member', 'roles/iam.serviceAccountTokenCreator');
     const [publisher] = grantAddresses('google_pubsub_topic_iam_member', 'roles/pubsub.publisher');
     for (const sub of resourcesOf(tf, 'google_pubsub_subscription')) {
-      expect(sub.depends_on).toEqual(expect.arrayContaining([dataEditor, tokenCreator]));
+      expect(sub.depends_on).toEqual(expect.arrayContaining([tokenCreator]));
+      expect(sub.depends_on.filter((d: string) => dataEditors.includes(d))).toHaveLength(1);
       if (sub.dead_letter_policy) expect(sub.depends_on).toContain(publisher);
     }
   });
@@ -166,7 +180,8 @@ describe('AnalyticsPipeline', () => {
     const { tf } = synth((scope) => { pipeline = build(scope, { existingDatasetId: 'warehouse' }); });
     expect(pipeline.table.dataset).toBeUndefined();
     expect(resourcesOf(tf, 'google_bigquery_dataset').map((d) => d.dataset_id)).toEqual(['orders_api']);
-    expect(resourcesOf(tf, 'google_bigquery_dataset_access').map((a) => a.dataset_id)).toEqual(['warehouse', 'warehouse']);
+    // Only the view's authorization: the writer is granted on its two tables, not on the shared dataset.
+    expect(resourcesOf(tf, 'google_bigquery_dataset_access').map((a) => [a.dataset_id, Boolean(a.view)])).toEqual([['warehouse', true]]);
   });
 
   it('holds two pipelines in one stack without a collision', () => {

@@ -52,6 +52,7 @@ describe('parseConfig', () => {
       MAX_BYTES_BILLED: '99999999999999999',
       QUERY_TIMEOUT_MS: '5000',
       EVENTS_TOPIC: 'projects/my-project/topics/flight-events',
+      EVENTS_PUBLISHERS: 'serviceAccount:Shop@acme.iam.gserviceaccount.com, user:ana@example.com',
       CACHE_TTL_SECONDS: '0',
       EVENTS_SCHEMA: schemaJson,
     });
@@ -64,6 +65,7 @@ describe('parseConfig', () => {
       maxBytesBilled: '99999999999999999',
       queryTimeoutMs: 5000,
       eventsTopic: 'projects/my-project/topics/flight-events',
+      eventPublishers: ['shop@acme.iam.gserviceaccount.com', 'ana@example.com'],
       cacheTtlSeconds: 0,
     });
   });
@@ -103,7 +105,23 @@ describe('parseConfig', () => {
     ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
   ])('fails when %s is %s', (name, value, message) => {
-    expect(problemsOf({ ...bigquery, [name]: value })).toEqual([expect.stringMatching(message)]);
+    const events = name === 'EVENTS_TOPIC' ? { EVENTS_PUBLISHERS: 'user:ana@example.com' } : {};
+    expect(problemsOf({ ...bigquery, ...events, [name]: value })).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('fails when the cloud events endpoint has no publishers: invoking must not be enough to write', () => {
+    expect(problemsOf({ ...bigquery, EVENTS_TOPIC: 'projects/my-project/topics/flight-events' }))
+      .toEqual([expect.stringMatching(/^EVENTS_PUBLISHERS is required with EVENTS_TOPIC/)]);
+  });
+
+  test.each(['group:writers@example.com', 'domain:example.com', 'ana@example.com', ' , '])('fails when EVENTS_PUBLISHERS is %j', (value) => {
+    expect(problemsOf({ ...bigquery, EVENTS_TOPIC: 'projects/my-project/topics/flight-events', EVENTS_PUBLISHERS: value }))
+      .toEqual([expect.stringMatching(/^EVENTS_PUBLISHERS must (hold only|name at least one) user:<email> or serviceAccount:<email> member/)]);
+  });
+
+  test('publishes locally without EVENTS_PUBLISHERS, and checks it when given', () => {
+    expect(parseConfig({ STORE: 'duckdb', PIPELINE_SCHEMA: schemaJson }).eventPublishers).toBeUndefined();
+    expect(parseConfig({ STORE: 'duckdb', PIPELINE_SCHEMA: schemaJson, EVENTS_PUBLISHERS: 'user:ana@example.com' }).eventPublishers).toEqual(['ana@example.com']);
   });
 
   test('fails listing every problem at once', () => {

@@ -1,4 +1,4 @@
-import { block, defineRule, isFalse, isTrue, isUnset, path, refersTo } from '../attributes';
+import { block, Block, blocks, defineRule, isFalse, isPublicMember, isTrue, isUnset, path, refersTo } from '../attributes';
 import { CheckedResource, RuleLevel, StackView } from '../rule';
 
 const TABLE = 'google_bigquery_table';
@@ -81,8 +81,42 @@ export const bigqueryDatasetDeleteContents = defineRule({
   check: (dataset) => (isTrue(dataset.attributes.delete_contents_on_destroy) ? ['delete_contents_on_destroy is true'] : []),
 });
 
+/** Keys of a dataset access entry that say who (or what view, routine or dataset) it grants to. */
+const ACCESS_GRANTEES = ['user_by_email', 'group_by_email', 'domain', 'special_group', 'iam_member', 'view', 'routine', 'dataset'];
+
+/** Why a dataset access entry is public, or undefined when it names a principal that is not. */
+function publicAccessProblem(entry: Block): string | undefined {
+  const role = entry.role ?? 'access';
+  for (const key of ['special_group', 'iam_member']) {
+    if (isPublicMember(entry[key])) return `grants ${role} to ${key} ${entry[key]}`;
+  }
+  if (ACCESS_GRANTEES.some((key) => !isUnset(entry[key]))) return undefined;
+  return `grants ${role} without naming a grantee (none of ${ACCESS_GRANTEES.join(', ')})`;
+}
+
+/** A dataset readable (or writable) by anyone, through its access list. */
+export const bigqueryDatasetPublicAccess = defineRule({
+  id: 'bigquery-dataset-public-access',
+  level: RuleLevel.ERROR,
+  explanation:
+    'A dataset access entry for allUsers or allAuthenticatedUsers (special_group or iam_member) lets anyone on the internet, or anyone with a Google account, read every table of the dataset (or change it, with WRITER or OWNER), whatever the authorized view exposes. An entry that names no grantee is refused too: it is how a grant to allUsers added by hand shows in imported configuration (checkov fails it for that reason).',
+  fix: 'Grant dataset access to named users, groups or service accounts, and expose data through an authorized view (view entry). If the dataset is public on purpose, suppress with who decided and why the data may be public.',
+  resourceTypes: [DATASET, 'google_bigquery_dataset_access'],
+  check: (resource) => {
+    if (resource.type !== DATASET) {
+      const problem = publicAccessProblem(resource.attributes);
+      return problem ? [`the entry ${problem}`] : [];
+    }
+    return blocks(resource.attributes.access).flatMap((entry, index) => {
+      const problem = publicAccessProblem(entry);
+      return problem ? [`access entry ${index} ${problem}`] : [];
+    });
+  },
+});
+
 /** Every BigQuery rule. */
 export const bigqueryRules = [
+  bigqueryDatasetPublicAccess,
   bigqueryTableDeletionProtection,
   bigqueryTablePartitioning,
   bigqueryTablePartitionFilter,

@@ -4,9 +4,10 @@ import { cloudRunRules } from './cloud-run';
 import { encryptionRules } from './encryption';
 import { iamRules } from './iam';
 import { DEFAULT_REQUIRED_LABELS, requiredLabelsRule } from './labels';
+import { monitoringRules } from './monitoring';
 import { pubsubRules } from './pubsub';
 
-/** The built-in rules: Cloud Run, IAM, BigQuery, Pub/Sub, labels and encryption. See docs/checks.md for each. */
+/** The built-in rules: Cloud Run, IAM, BigQuery, Pub/Sub, Cloud Monitoring, labels and encryption. See docs/checks.md for each. */
 export class BestPracticeRules {
   /**
    * Every built-in rule.
@@ -15,7 +16,7 @@ export class BestPracticeRules {
    */
   public static all(requiredLabels?: string[]): IRule[] {
     const labels = requiredLabels === undefined ? DEFAULT_REQUIRED_LABELS : requiredLabels;
-    return [...cloudRunRules, ...iamRules, ...bigqueryRules, ...pubsubRules, requiredLabelsRule(labels), ...encryptionRules];
+    return [...cloudRunRules, ...iamRules, ...bigqueryRules, ...pubsubRules, ...monitoringRules, requiredLabelsRule(labels), ...encryptionRules];
   }
 
   /**

@@ -1,4 +1,4 @@
-import { block, defineRule, iamGrants, isUnset, path, refersTo, Value } from '../attributes';
+import { block, defineRule, iamGrants, isExpression, isUnset, path, refersTo, Value } from '../attributes';
 import { CheckedResource, RuleLevel, StackView } from '../rule';
 
 const TOPIC = 'google_pubsub_topic';
@@ -101,8 +101,30 @@ export const pubsubTopicSchema = defineRule({
   },
 });
 
+/** A topic that may store messages in any region. */
+export const pubsubTopicStoragePolicy = defineRule({
+  id: 'pubsub-topic-storage-policy',
+  level: RuleLevel.WARNING,
+  explanation:
+    'Without message_storage_policy Pub/Sub stores each message in the region nearest to its publisher (within what the organization policy allows): events of a pipeline whose table is in the EU can rest in us-central1 for days (retention, backlog, dead letters). That breaks the data-residency promise the dataset location makes, silently, which is why this is a WARNING and not INFO; it is not an ERROR because an organization policy on resource locations can enforce the same.',
+  fix: 'Set message_storage_policy.allowed_persistence_regions to the regions of the dataset location (IngestTopic does). If an organization policy (gcp.resourceLocations) constrains Pub/Sub storage already, suppress with that reason.',
+  resourceTypes: [TOPIC],
+  check: (topic) => {
+    const regions = path(topic.attributes, 'message_storage_policy', 'allowed_persistence_regions');
+    if (isExpression(regions) || (Array.isArray(regions) && regions.length > 0)) return [];
+    return ['message_storage_policy.allowed_persistence_regions is not set: messages may be stored in any region'];
+  },
+});
+
 /** Every Pub/Sub rule. */
-export const pubsubRules = [pubsubSubscriptionDeadLetter, pubsubSubscriptionExpiry, pubsubDeadLetterUnread, pubsubDeadLetterGrants, pubsubTopicSchema];
+export const pubsubRules = [
+  pubsubSubscriptionDeadLetter,
+  pubsubSubscriptionExpiry,
+  pubsubDeadLetterUnread,
+  pubsubDeadLetterGrants,
+  pubsubTopicSchema,
+  pubsubTopicStoragePolicy,
+];
 
 /** Whether two values name the same topic: the same resource of the stack, or the same literal. */
 function sameTopic(value: Value, dltValue: Value, stack: StackView): boolean {

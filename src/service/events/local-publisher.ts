@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { StoredEvent } from '../store/store';
 import { AvroJsonEvent, unwrapEvent } from './avro-event';
-import type { Publisher } from './publisher';
+import type { PublishOptions, Publisher } from './publisher';
 
 /** A store that takes events and says which it dead-lettered (DuckDbStore.write). */
 export interface EventSink {
@@ -28,12 +28,13 @@ export class LocalPublisher implements Publisher {
   public constructor(private readonly options: LocalPublisherOptions) {}
 
   /** Stores the events; message ids sort in publish order, as the contract's tie-break on message_id expects. */
-  public async publish(events: readonly AvroJsonEvent[]): Promise<string[]> {
+  public async publish(events: readonly AvroJsonEvent[], options: PublishOptions = {}): Promise<string[]> {
     const publishTimeMicros = BigInt(Math.floor(this.options.clock.nowMillis())) * 1000n;
     const stored: StoredEvent[] = events.map((event) => ({
       record: unwrapEvent(this.options.schema, event),
       messageId: `${publishTimeMicros}${String(this.sequence++ % 1_000_000).padStart(6, '0')}`,
       publishTimeMicros,
+      ...(options.attributes ? { attributes: { ...options.attributes } } : {}),
       data: Buffer.from(JSON.stringify(event), 'utf8'),
     }));
     const { deadLetters } = await this.options.sink.write(stored);

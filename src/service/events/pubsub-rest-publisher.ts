@@ -1,5 +1,5 @@
 import type { AvroJsonEvent } from './avro-event';
-import { PublishError, type Publisher } from './publisher';
+import { PublishError, type PublishOptions, type Publisher } from './publisher';
 
 /** Gives an OAuth access token for the Pub/Sub API. */
 export type AccessTokenProvider = () => Promise<string | null | undefined>;
@@ -46,8 +46,8 @@ export class PubSubRestPublisher implements Publisher {
   }
 
   /** Publishes the events as JSON-encoded messages and returns Pub/Sub's message ids. */
-  public async publish(events: readonly AvroJsonEvent[]): Promise<string[]> {
-    return this.publishMessages(events.map((e) => ({ data: Buffer.from(JSON.stringify(e), 'utf8') })));
+  public async publish(events: readonly AvroJsonEvent[], options: PublishOptions = {}): Promise<string[]> {
+    return this.publishMessages(events.map((e) => ({ data: Buffer.from(JSON.stringify(e), 'utf8'), attributes: options.attributes })));
   }
 
   /** Publishes raw messages (payload bytes plus attributes) in one request and returns Pub/Sub's message ids. */

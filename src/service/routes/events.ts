@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { RecordSchema } from '../../schema/record-schema';
 import type { AppEnv } from '../app-env';
 import { AvroEventValidator, AvroJsonEvent } from '../events/avro-event';
+import { LOCAL_PUBLISHER, PUBLISHER_ATTRIBUTE, verifiedCallerEmail } from '../events/caller-identity';
 import type { Publisher } from '../events/publisher';
 import { ApiError, ErrorCode } from '../http-error';
 
@@ -12,6 +13,13 @@ export interface EventRoutesDeps {
   /** The schema of the topic: events must match it exactly. */
   readonly schema: RecordSchema;
   readonly maxBodyBytes: number;
+  /**
+   * Emails of the accounts allowed to publish, compared with the identity Cloud Run verified. Only for a service
+   * behind Cloud Run IAM: elsewhere the token's signature is not checked by anyone.
+   *
+   * @default - no check: anyone who reaches the service publishes, recorded as `publisher=local` (local mode)
+   */
+  readonly publishers?: readonly string[];
 }
 
 /** Pub/Sub's own limit of messages per publish request. */
@@ -23,8 +31,9 @@ const MAX_PROBLEMS_REPORTED = 20;
  * `POST /v1/events`: one event (an object) or a batch (an array), in Avro's JSON encoding. Every event is
  * validated as Pub/Sub would; one invalid event refuses the whole request with a 400 naming it and the field.
  */
-export const eventRoutes = ({ publisher, schema, maxBodyBytes }: EventRoutesDeps) => {
+export const eventRoutes = ({ publisher, schema, maxBodyBytes, publishers }: EventRoutesDeps) => {
   let validator: AvroEventValidator | undefined;
+  const allowed = publishers ? new Set(publishers.map((p) => p.toLowerCase())) : undefined;
   return new Hono<AppEnv>().post(
     '/',
     bodyLimit({
@@ -34,6 +43,15 @@ export const eventRoutes = ({ publisher, schema, maxBodyBytes }: EventRoutesDeps
       },
     }),
     async (c) => {
+      // Checked before the body is read: a caller who may not publish learns nothing about the schema.
+      let caller = LOCAL_PUBLISHER;
+      if (allowed) {
+        const email = verifiedCallerEmail((name) => c.req.header(name));
+        if (!email || !allowed.has(email)) {
+          throw new ApiError(403, ErrorCode.PERMISSION_DENIED, 'the caller may read this API but not publish to it: ask for it to be added to the API\'s event publishers');
+        }
+        caller = email;
+      }
       if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
         throw new ApiError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'send the events as application/json');
       }
@@ -56,7 +74,7 @@ export const eventRoutes = ({ publisher, schema, maxBodyBytes }: EventRoutesDeps
           { problems: problems.slice(0, MAX_PROBLEMS_REPORTED) },
         );
       }
-      const messageIds = await publisher.publish(events as AvroJsonEvent[]);
+      const messageIds = await publisher.publish(events as AvroJsonEvent[], { attributes: { [PUBLISHER_ATTRIBUTE]: caller } });
       return c.json({ messageIds });
     },
   );
