@@ -1,7 +1,7 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import { AccessTokenProvider, PubSubRestPublisher } from '../events/pubsub-rest-publisher';
 import { tableReference } from '../store/bigquery-sql';
-import { isoToMicros, microsToIso } from '../wire';
+import { isoToMicros, microsToIso } from '../../schema/wire';
 import { DeadLetterMessage, parseAttributes } from './dead-letter';
 import type { DeadLetterQuery, OutgoingMessage, ReplayBackend, ReplayEntry } from './replay';
 

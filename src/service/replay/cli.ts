@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RecordSchema } from '../../schema/record-schema';
 import { systemClock } from '../clock';
-import { isoToMicros, microsToIso } from '../wire';
+import { isoToMicros, microsToIso } from '../../schema/wire';
 import { jsonPayloadProblem } from './payload-check';
 import { ReplayBackend, ReplayReport, replayDeadLetters } from './replay';
 

@@ -1,4 +1,4 @@
-import { isoToMicros } from '../../../src/service/wire';
+import { isoToMicros } from '../../../src/schema/wire';
 import type { DeadLetterMessage } from '../../../src/service/replay/dead-letter';
 import { validFlightEvent } from '../app-harness';
 
