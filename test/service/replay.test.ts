@@ -136,7 +136,8 @@ describe('replay-dead-letters command', () => {
   test('dry run, then --execute, then nothing left, on a local database file', async () => {
     const path = join(dir, 'pipeline.duckdb');
     const schemaFile = join(dir, 'schema.json');
-    writeFileSync(schemaFile, flightEvents.toJson());
+    // The pipeline's schema lock holds the record definition the CLI needs.
+    writeFileSync(schemaFile, JSON.stringify({ lockfileVersion: 1, pipeline: 'flights', record: JSON.parse(flightEvents.toJson()) }));
     const store = await DuckDbStore.create({ schema: flightEvents, path });
     await store.withConnection((c) => insertDeadLetters(c, store.deadLetterTableName, DEAD_LETTERS));
     await store.close();

@@ -3,6 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordSchema } from '../../schema/record-schema';
 import { int64ToWire } from '../../schema/wire';
+import { evolveRecordsTable } from './duckdb-evolve';
 import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql, insertFromStagingSql, quoteIdent } from './duckdb-ddl';
 import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
@@ -96,6 +97,12 @@ export class DuckDbStore implements Store {
     }
     const connection = await instance.connect();
     await connection.run(createRecordsTableSql(options.schema, tableName));
+    // A database file kept across restarts (DUCKDB_PATH) takes compatible schema changes as BigQuery does.
+    await evolveRecordsTable(connection, options.schema, tableName).catch((e) => {
+      connection.closeSync();
+      instance.closeSync();
+      throw e;
+    });
     await connection.run(createDeadLetterTableSql(`${tableName}_dead_letter`));
     // TEMP: private to the writing connection and gone with it, so a database file never keeps staged rows.
     await connection.run(createStagingTableSql(options.schema, `${tableName}_staging`));
