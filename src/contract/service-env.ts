@@ -22,6 +22,10 @@ export const SERVICE_ENV = {
   maxBytesBilled: 'MAX_BYTES_BILLED',
   queryTimeoutMs: 'QUERY_TIMEOUT_MS',
   cacheTtlSeconds: 'CACHE_TTL_SECONDS',
+  cacheMaxBytes: 'CACHE_MAX_BYTES',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  /** DAY or HOUR: how the view's table is partitioned, which pages follow. */
+  partitionGranularity: 'PARTITION_GRANULARITY',
   duckdbPath: 'DUCKDB_PATH',
   /** `true` logs request parameter values (debugging only). */
   logRequestValues: 'LOG_REQUEST_VALUES',

@@ -1,7 +1,9 @@
 import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { Annotations, App, dependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { join } from 'node:path';
 import { AnalyticsTable, AnalyticsTableOptions, analyticsTableOptionProblems } from '../constructs/analytics-table';
 import { BigQuerySubscription, BigQuerySubscriptionOptions, bigQuerySubscriptionOptionProblems } from '../constructs/bigquery-subscription';
 import { IngestTopic, IngestTopicOptions, ingestTopicOptionProblems } from '../constructs/ingest-topic';
@@ -15,6 +17,7 @@ import { labelProblems, nameProblems, nested, pipelineLabels, throwIfProblems } 
 import { PipelineMetrics } from '../monitoring/metrics';
 import { PipelineMonitoring, PipelineMonitoringOptions, pipelineMonitoringOptionProblems } from '../monitoring/pipeline-monitoring';
 import { RecordSchema } from '../schema';
+import { SchemaLockOptions, checkSchemaLock } from './schema-lock';
 
 /** Props of `AnalyticsPipeline`. */
 export interface AnalyticsPipelineProps {
@@ -108,6 +111,15 @@ export interface AnalyticsPipelineProps {
    * @default true
    */
   readonly enableMonitoring?: boolean;
+
+  /**
+   * The schema lock: synth compares `schema` with the definition in the lock file, fails on changes the deployed
+   * pipeline cannot take (naming each field, why, the supported path, and the override), and writes the new
+   * definition there. Commit the file with your code (docs/schema-evolution.md).
+   *
+   * @default - on, with the lock at `schema-locks/<name>.schema-lock.json` beside the app's output directory
+   */
+  readonly schemaLock?: SchemaLockOptions;
 }
 
 /**
@@ -163,8 +175,10 @@ export class AnalyticsPipeline extends Construct {
     this.labels = pipelineLabels(props.name, props.labels);
     const common = { name: props.name, labels: props.labels };
 
-    this.ingest = props.existingTopic
-      ?? new IngestTopic(this, 'Ingest', { ...props.ingest, ...common, schema: props.schema, location: props.table?.location });
+    const createdTopic = props.existingTopic
+      ? undefined
+      : new IngestTopic(this, 'Ingest', { ...props.ingest, ...common, schema: props.schema, location: props.table?.location });
+    this.ingest = props.existingTopic ?? createdTopic!;
     this.table = new AnalyticsTable(this, 'Table', {
       ...props.table,
       ...common,
@@ -184,6 +198,10 @@ export class AnalyticsPipeline extends Construct {
       table: this.table,
       ingest: this.ingest,
     });
+    // A new schema revision is accepted by the topic as soon as it is committed: the table gets its columns first.
+    // An existing topic's schema is its owner's to order.
+    if (createdTopic) createdTopic.pubsubSchema.dependsOn = [...(createdTopic.pubsubSchema.dependsOn ?? []), dependable(this.table.table)];
+    if (props.schemaLock?.enabled ?? true) this.guardSchemaChanges(props.name, props.schema, props.schemaLock ?? {});
     if (props.enableApis ?? true) {
       // One set per stack: pipelines side by side share the project's APIs instead of each declaring them.
       this.apis = ProjectApis.ofStack(this, [...PIPELINE_APIS, ...(this.api.imageConfig.requiredApis ?? [])]);
@@ -200,6 +218,18 @@ export class AnalyticsPipeline extends Construct {
     if (props.enableMonitoring ?? true) {
       this.monitoring = new PipelineMonitoring(this, 'Monitoring', { ...props.monitoring, ...resourceNames, pipelineName: props.name, labels: props.labels });
     }
+  }
+
+  /** Compares the schema with its lock when the app synthesizes (validations run there, not in `Testing.synthScope`). */
+  private guardSchemaChanges(name: string, schema: RecordSchema, options: SchemaLockOptions): void {
+    this.node.addValidation({
+      validate: () => {
+        const path = options.path ?? join(App.of(this).outdir, '..', 'schema-locks', `${name}.schema-lock.json`);
+        const check = checkSchemaLock(name, schema, path, options.acceptIncompatibleChanges ?? []);
+        for (const warning of check.warnings) Annotations.of(this).addWarning(warning);
+        return check.errors;
+      },
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { RecordSchema } from '../schema/record-schema';
 import type { AppConfig } from './app-config';
 import { SERVICE_ENV as E, STORE_KIND, decodeEventPublishers } from '../contract/service-env';
+import { PartitionGranularity } from './store/page-slices';
 
 /** Which store answers queries. */
 export enum StoreKind {
@@ -51,6 +52,10 @@ export interface ServiceConfig extends AppConfig {
   readonly duckdbPath: string;
   /** `CACHE_TTL_SECONDS`: how long BigQuery answers are reused; unset keeps the store's default. */
   readonly cacheTtlSeconds?: number;
+  /** `CACHE_MAX_BYTES`: bytes of encoded answers the query cache keeps; unset keeps the store's default. */
+  readonly cacheMaxBytes?: number;
+  /** `PARTITION_GRANULARITY` (`DAY` or `HOUR`, default `DAY`): the table's time partitioning, which pages read slice by slice. */
+  readonly partitionGranularity: PartitionGranularity;
 }
 
 /** A configuration the service cannot start with; the message names every variable at fault. */
@@ -115,6 +120,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   const maxBytesBilled = text(E.maxBytesBilled) ?? DEFAULT_MAX_BYTES_BILLED;
   if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`${E.maxBytesBilled} must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
+  const granularity = text(E.partitionGranularity) ?? PartitionGranularity.DAY;
+  const partitionGranularity = Object.values(PartitionGranularity).find((g) => g === granularity);
+  if (!partitionGranularity) problems.push(`${E.partitionGranularity} must be DAY or HOUR, got ${JSON.stringify(granularity)}`);
   const eventsTopic = text(E.eventsTopic);
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`${E.eventsTopic} must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
   const logValues = text(E.logRequestValues) ?? 'false';
@@ -135,6 +143,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxQueryWindowDays: integer(E.maxQueryWindowDays, 31, 1, 366)!,
     queryTimeoutMs: integer(E.queryTimeoutMs, 10_000, 100, 600_000)!,
     cacheTtlSeconds: integer(E.cacheTtlSeconds, undefined, 0, 86_400),
+    cacheMaxBytes: integer(E.cacheMaxBytes, undefined, 0, 2 ** 40),
+    maxBodyBytes: integer(E.maxBodyBytes, undefined, 1024, 10 * 1024 * 1024),
   };
   if (problems.length > 0 || !store || !schema) throw new ConfigError(problems);
   return {
@@ -147,6 +157,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     viewId: text(E.viewId),
     location: text(E.location),
     maxBytesBilled,
+    partitionGranularity: partitionGranularity ?? PartitionGranularity.DAY,
     host: text(E.host),
     logRequestValues: logValues === 'true',
     eventsTopic,
