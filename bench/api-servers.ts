@@ -12,7 +12,7 @@ import { systemClock } from '../src/service/clock';
 import { encodeCursor } from '../src/service/cursor';
 import { LocalPublisher } from '../src/service/events/local-publisher';
 import { createLogger } from '../src/service/logger';
-import { isoToMicros } from '../src/service/wire';
+import { isoToMicros } from '../src/schema/wire';
 import { DuckDbStore } from '../src/service/store/duckdb-store';
 import type { PageCursor, Store } from '../src/service/store/store';
 import { MemoryRow, MemoryStore } from './memory-store';

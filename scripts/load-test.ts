@@ -12,7 +12,7 @@
  */
 import { flightApiFields, flightEvents } from '../examples/flights/flight-events';
 import { sampleFlightEvents } from '../examples/flights/sample-events';
-import { microsToIso } from '../src/service/wire';
+import { microsToIso } from '../src/schema/wire';
 import { ServerProcess, rssBytes, startServerProcess } from '../test/reliability/server-process';
 
 /** Options of one run. */

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { FieldDefinition, FieldMode, FieldType, RecordSchema } from '../src/schema';
 import { wrapEvent } from '../src/service/events/avro-event';
-import { epochDaysToDate, int64ToWire, isoToMicros, microsToIso } from '../src/service/wire';
+import { epochDaysToDate, int64ToWire, isoToMicros, microsToIso } from '../src/schema/wire';
 
 /** What to check and how. */
 export interface CheckOptions {

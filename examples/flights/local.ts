@@ -1,5 +1,5 @@
 import { main } from '../../src/service/server';
-import { flightApiFields, flightEvents } from './flight-events';
+import { localServiceEnv } from './local-env';
 import { sampleFlightEvents } from './sample-events';
 
 /**
@@ -8,14 +8,7 @@ import { sampleFlightEvents } from './sample-events';
  * exactly as a producer would, and prints what to try.
  */
 async function start(): Promise<void> {
-  const service = await main({
-    ...process.env,
-    STORE: 'duckdb',
-    PIPELINE_NAME: process.env.PIPELINE_NAME ?? 'flights',
-    // As in the cloud: the API serves the exposed fields, producers publish whole events.
-    PIPELINE_SCHEMA: flightEvents.project(flightApiFields).toJson(),
-    EVENTS_SCHEMA: flightEvents.toJson(),
-  });
+  const service = await main(localServiceEnv(process.env));
   const events = sampleFlightEvents({ nowMillis: Date.now() });
   for (let i = 0; i < events.length; i += 1000) {
     const response = await fetch(`${service.url}/v1/events`, {
@@ -25,13 +18,17 @@ async function start(): Promise<void> {
     });
     if (!response.ok) throw new Error(`loading sample events failed: ${response.status} ${await response.text()}`);
   }
-  const base = `http://localhost:${service.port}`;
+  const base = service.url;
+  const loopback = /^(127\.|::1$|::ffff:127\.)/.test(service.host);
   const example = events.find((e) => e.status === 'DEPARTED')!;
   const publish = JSON.stringify({ ...example, event_id: 'DEMO-1', event_time: Date.now() * 1000, status: 'ARRIVED' });
   process.stderr.write(
     [
       '',
       `Flights pipeline running locally: ${events.length} sample events published (some twice: each event_id is returned once).`,
+      loopback
+        ? `Listening on ${service.host} only (HOST=0.0.0.0 npm start to reach it from other machines).`
+        : `WARNING: listening on ${service.host}: anyone who can reach this machine can read the data and POST events, unauthenticated.`,
       '',
       `  Last 24 hours:        ${base}/v1/records`,
       `  A few fields:         ${base}/v1/records?fields=event_id,airline,origin,destination,status&limit=5`,

@@ -1,32 +1,8 @@
 import { DEAD_LETTER_DATA_COLUMN, BigQueryField, METADATA_COLUMNS } from './bigquery-field';
 import { FieldDefinition, FieldMode, FieldType } from './field';
+import { FIELD_TYPES } from './field-types';
 import { RecordSchemaProps } from './record-schema-props';
 import { schemaProblems } from './validate-schema';
-
-const AVRO_PRIMITIVE: Record<FieldType, unknown> = {
-  [FieldType.STRING]: 'string',
-  [FieldType.INT64]: 'long',
-  [FieldType.FLOAT64]: 'double',
-  [FieldType.NUMERIC]: 'string',
-  [FieldType.BOOLEAN]: 'boolean',
-  [FieldType.TIMESTAMP]: { type: 'long', logicalType: 'timestamp-micros' },
-  [FieldType.DATE]: { type: 'int', logicalType: 'date' },
-  [FieldType.JSON]: 'string',
-  [FieldType.RECORD]: undefined,
-};
-
-/** The spelling the BigQuery API returns, so Terraform shows no drift after apply. */
-const BIGQUERY_TYPE: Record<FieldType, string> = {
-  [FieldType.STRING]: 'STRING',
-  [FieldType.INT64]: 'INTEGER',
-  [FieldType.FLOAT64]: 'FLOAT',
-  [FieldType.NUMERIC]: 'NUMERIC',
-  [FieldType.BOOLEAN]: 'BOOLEAN',
-  [FieldType.TIMESTAMP]: 'TIMESTAMP',
-  [FieldType.DATE]: 'DATE',
-  [FieldType.JSON]: 'JSON',
-  [FieldType.RECORD]: 'RECORD',
-};
 
 /** Version of the JSON form `toJson` writes, so a newer service can refuse an older shape with a clear message. */
 const JSON_FORM_VERSION = 1;
@@ -177,7 +153,7 @@ function withExplicitMode(field: FieldDefinition): FieldDefinition {
 }
 
 function avroType(field: FieldDefinition, path: string[]): unknown {
-  if (field.type !== FieldType.RECORD) return AVRO_PRIMITIVE[field.type];
+  if (field.type !== FieldType.RECORD) return FIELD_TYPES[field.type].avro;
   const nested = [...path, field.name];
   // Avro needs every named type to be unique within the schema: name nested records after their path.
   return {
@@ -203,7 +179,7 @@ function avroField(field: FieldDefinition, path: string[]): Record<string, unkno
 function bigQueryField(field: FieldDefinition): BigQueryField {
   return {
     name: field.name,
-    type: BIGQUERY_TYPE[field.type],
+    type: field.type === FieldType.RECORD ? 'RECORD' : FIELD_TYPES[field.type].bigQueryType,
     mode: field.mode ?? FieldMode.NULLABLE,
     ...(field.description ? { description: field.description } : {}),
     ...(field.fields ? { fields: field.fields.map(bigQueryField) } : {}),

@@ -1,12 +1,14 @@
 import { FieldDefinition, FieldMode, FieldType } from './field';
+import { FIELD_TYPES, ScalarFieldType } from './field-types';
 import { METADATA_COLUMNS } from './bigquery-field';
 import { AVRO_NAME, AVRO_NAMESPACE, MAX_DESCRIPTION_LENGTH, MAX_NESTING_DEPTH, columnNameProblem } from './names';
 import type { RecordSchemaProps } from './record-schema-props';
 
-/** BigQuery can cluster on these column types only (not FLOAT64, JSON, RECORD or repeated columns). */
-const CLUSTERABLE = new Set([FieldType.STRING, FieldType.INT64, FieldType.NUMERIC, FieldType.BOOLEAN, FieldType.TIMESTAMP, FieldType.DATE]);
+const SCALAR_TYPES = Object.values(FieldType).filter((t): t is ScalarFieldType => t !== FieldType.RECORD);
+/** BigQuery can cluster on these column types only (never RECORD or repeated columns). */
+const CLUSTERABLE = new Set<FieldType>(SCALAR_TYPES.filter((t) => FIELD_TYPES[t].clusterable));
 /** Key values travel in a URL path, so keys are text or whole numbers. */
-const KEYABLE = new Set([FieldType.STRING, FieldType.INT64]);
+const KEYABLE = new Set<FieldType>(SCALAR_TYPES.filter((t) => FIELD_TYPES[t].keyable));
 /** BigQuery allows at most four clustering columns. */
 export const MAX_CLUSTERING_FIELDS = 4;
 
@@ -46,7 +48,7 @@ export function schemaProblems(props: RecordSchemaProps): string[] {
     const key = top.get(props.keyField);
     if (!key) problems.push(`keyField ${JSON.stringify(props.keyField)} must name a top-level field`);
     else if (!KEYABLE.has(key.type) || key.mode !== FieldMode.REQUIRED) {
-      problems.push(`keyField ${key.name} must be a REQUIRED STRING or INT64, got ${key.mode ?? FieldMode.NULLABLE} ${key.type}`);
+      problems.push(`keyField ${key.name} must be a REQUIRED ${[...KEYABLE].join(' or ')}, got ${key.mode ?? FieldMode.NULLABLE} ${key.type}`);
     }
   }
 

@@ -23,6 +23,12 @@ export interface AppConfig {
    */
   readonly readinessTimeoutMs?: number;
   /**
+   * Whether access logs carry full URLs (record keys, filter values): for debugging only.
+   *
+   * @default false - route patterns and parameter names only
+   */
+  readonly logRequestValues?: boolean;
+  /**
    * Emails of the accounts `POST /v1/events` accepts, compared with the identity Cloud Run verified.
    *
    * @default - no check (local mode): anyone who reaches the service publishes

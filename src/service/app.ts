@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
   const app = new Hono<AppEnv>();
   app.use(requestId({ limitLength: REQUEST_ID_LIMIT, generator: () => randomUUID() }));
-  app.use(requestLog({ logger, projectId: config.projectId, quietPaths: ['/healthz', '/readyz'] }));
+  app.use(requestLog({ logger, projectId: config.projectId, quietPaths: ['/healthz', '/readyz'], logRequestValues: config.logRequestValues }));
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
   app.route('/', healthRoutes({ store, readinessTimeoutMs: config.readinessTimeoutMs ?? 2000 }));
   app.route('/v1/records', recordRoutes({ store, schema, limits: config, clock }));

@@ -14,6 +14,8 @@ export enum StoreKind {
 export interface ServiceConfig extends AppConfig {
   /** `PORT`, default 8080; 0 picks a free port (tests do). */
   readonly port: number;
+  /** `HOST`, the address to listen on; unset, every interface (what a container needs). `npm start` sets 127.0.0.1. */
+  readonly host?: string;
   /** `STORE`: bigquery or duckdb. */
   readonly store: StoreKind;
   /** `PIPELINE_SCHEMA`: the exposed projection, as RecordSchema.toJson() wrote it. */
@@ -115,6 +117,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`MAX_BYTES_BILLED must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
   const eventsTopic = text('EVENTS_TOPIC');
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
+  const logValues = text('LOG_REQUEST_VALUES') ?? 'false';
+  if (!/^(true|false)$/.test(logValues)) problems.push(`LOG_REQUEST_VALUES must be true or false, got ${JSON.stringify(logValues)}`);
   let eventPublishers: string[] | undefined;
   const publishersText = text('EVENTS_PUBLISHERS');
   if (publishersText !== undefined) {
@@ -143,6 +147,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     viewId: text('BIGQUERY_VIEW'),
     location: text('BIGQUERY_LOCATION'),
     maxBytesBilled,
+    host: text('HOST'),
+    logRequestValues: logValues === 'true',
     eventsTopic,
     eventPublishers,
     eventSchema,

@@ -1,4 +1,5 @@
 import { FieldDefinition, FieldMode, FieldType } from '../schema/field';
+import { FIELD_TYPES, parameterFactsOf } from '../schema/field-types';
 import type { RecordSchema } from '../schema/record-schema';
 import { ErrorCode } from './http-error';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './validation';
@@ -42,9 +43,6 @@ export interface OpenApiOptions {
   readonly eventSchema?: RecordSchema;
 }
 
-const INT64_TEXT = '^-?[0-9]{1,19}$';
-const NUMERIC_TEXT = '^-?[0-9]+(\\.[0-9]*[1-9])?$';
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
 
 /**
@@ -275,20 +273,7 @@ function fieldsParameter(schema: RecordSchema): Json {
 
 /** A URL parameter's schema: the text a client sends for a value of the field. */
 function parameterSchema(field: FieldDefinition): Json {
-  switch (field.type) {
-    case FieldType.INT64:
-      return { type: 'integer', format: 'int64' };
-    case FieldType.BOOLEAN:
-      return { type: 'boolean' };
-    case FieldType.DATE:
-      return { type: 'string', format: 'date' };
-    case FieldType.TIMESTAMP:
-      return { type: 'string', format: 'date-time' };
-    case FieldType.NUMERIC:
-      return { type: 'string', pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$' };
-    default:
-      return { type: 'string' };
-  }
+  return parameterFactsOf(field.type)?.schema ?? { type: 'string' };
 }
 
 /** The record as the API returns it: every property optional but the event time, since `fields` projects. */
@@ -312,38 +297,13 @@ function wireSchema(field: FieldDefinition): Json {
 }
 
 function wireBase(field: FieldDefinition): Json {
-  switch (field.type) {
-    case FieldType.STRING:
-      return { type: 'string' };
-    case FieldType.INT64:
-      return {
-        type: ['integer', 'string'],
-        format: 'int64',
-        pattern: INT64_TEXT,
-        minimum: -MAX_SAFE,
-        maximum: MAX_SAFE,
-        $comment: 'A JSON number when |value| <= 2^53 - 1 (exact in every JSON parser), else a decimal string.',
-      };
-    case FieldType.FLOAT64:
-      return { oneOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'], $comment: 'Non-finite values, which JSON numbers cannot hold.' }] };
-    case FieldType.NUMERIC:
-      return { type: 'string', pattern: NUMERIC_TEXT, $comment: 'Exact decimal, canonical: no exponent, no trailing fraction zeros.' };
-    case FieldType.BOOLEAN:
-      return { type: 'boolean' };
-    case FieldType.TIMESTAMP:
-      return { type: 'string', format: 'date-time', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z$', examples: ['2024-05-01T10:00:00.123456Z'] };
-    case FieldType.DATE:
-      return { type: 'string', format: 'date' };
-    case FieldType.JSON:
-      return { $comment: 'Any JSON value, as stored.' };
-    case FieldType.RECORD:
-      return {
-        type: 'object',
-        properties: Object.fromEntries((field.fields ?? []).map((f) => [f.name, wireSchema(f)])),
-        required: (field.fields ?? []).map((f) => f.name),
-        additionalProperties: false,
-      };
-  }
+  if (field.type !== FieldType.RECORD) return FIELD_TYPES[field.type].wireSchema;
+  return {
+    type: 'object',
+    properties: Object.fromEntries((field.fields ?? []).map((f) => [f.name, wireSchema(f)])),
+    required: (field.fields ?? []).map((f) => f.name),
+    additionalProperties: false,
+  };
 }
 
 /** The schema plus null: a type array where there is a `type`, else a oneOf. */
@@ -393,47 +353,15 @@ function avroFieldSchema(field: FieldDefinition, scope: AvroScope): Json {
 }
 
 function avroBase(field: FieldDefinition, scope: AvroScope): Json {
-  switch (field.type) {
-    case FieldType.STRING:
-      return { type: 'string' };
-    case FieldType.INT64:
-      return { type: 'integer', format: 'int64', minimum: -MAX_SAFE, maximum: MAX_SAFE };
-    case FieldType.FLOAT64:
-      return { type: 'number' };
-    case FieldType.NUMERIC:
-      return { type: 'string', pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$', $comment: 'Decimal text; BigQuery converts it on write.' };
-    case FieldType.BOOLEAN:
-      return { type: 'boolean' };
-    case FieldType.TIMESTAMP:
-      return { type: 'integer', format: 'int64', $comment: 'Avro timestamp-micros: microseconds since 1970-01-01T00:00:00Z.' };
-    case FieldType.DATE:
-      return { type: 'integer', format: 'int32', $comment: 'Avro date: days since 1970-01-01.' };
-    case FieldType.JSON:
-      return { type: 'string', contentMediaType: 'application/json', $comment: 'A JSON document as text.' };
-    case FieldType.RECORD:
-      return { type: 'object', ...avroRecordBody(field.fields ?? [], { ...scope, path: [...scope.path, field.name] }) };
-  }
+  if (field.type !== FieldType.RECORD) return FIELD_TYPES[field.type].eventSchema;
+  return { type: 'object', ...avroRecordBody(field.fields ?? [], { ...scope, path: [...scope.path, field.name] }) };
 }
 
 /** The key of a wrapped union branch: the Avro type name (nested records by their full, path-derived name). */
 function avroBranchName(field: FieldDefinition, scope: AvroScope): string {
-  switch (field.type) {
-    case FieldType.INT64:
-    case FieldType.TIMESTAMP:
-      return 'long';
-    case FieldType.DATE:
-      return 'int';
-    case FieldType.FLOAT64:
-      return 'double';
-    case FieldType.BOOLEAN:
-      return 'boolean';
-    case FieldType.RECORD: {
-      const name = [...scope.path, field.name].join('_');
-      return scope.namespace ? `${scope.namespace}.${name}` : name;
-    }
-    default:
-      return 'string';
-  }
+  if (field.type !== FieldType.RECORD) return FIELD_TYPES[field.type].avroBranch;
+  const name = [...scope.path, field.name].join('_');
+  return scope.namespace ? `${scope.namespace}.${name}` : name;
 }
 
 function errorSchema(): Json {

@@ -8,7 +8,7 @@ import { decodeCursor } from './cursor';
 import { ApiError } from './http-error';
 import type { ListQuery, PageCursor } from './store/store';
 import { parseTypedValue, typeHint } from './typed-values';
-import { isoToMicros } from './wire';
+import { isoToMicros } from '../schema/wire';
 
 /** Limits of one request that come from configuration. */
 export interface QueryLimits {

@@ -5,7 +5,7 @@ import { LocalPublisher } from '../../src/service/events/local-publisher';
 import { LogEntry, createLogger } from '../../src/service/logger';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import type { StoredEvent } from '../../src/service/store/store';
-import { microsToIso } from '../../src/service/wire';
+import { microsToIso } from '../../src/schema/wire';
 import { NOW_MILLIS, harness, validFlightEvent } from '../service/app-harness';
 import { flightData, flightEvents, readingData, readings, ticketData, tickets } from '../service/store-contract-data';
 import { RecordingStore, isStoredForm } from './recording-store';

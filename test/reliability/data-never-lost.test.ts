@@ -6,7 +6,7 @@ import { flightEvents } from '../../examples/flights/flight-events';
 import { sampleFlightEvents } from '../../examples/flights/sample-events';
 import { AvroJsonEvent, unwrapEvent } from '../../src/service/events/avro-event';
 import type { WireRecord } from '../../src/service/store/store';
-import { microsToIso } from '../../src/service/wire';
+import { microsToIso } from '../../src/schema/wire';
 import { expectedWire } from '../service/store-contract-data';
 import { ServerProcess, startServerProcess } from './server-process';
 

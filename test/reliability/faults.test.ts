@@ -7,7 +7,7 @@ import { createLogger } from '../../src/service/logger';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
 import type { GetQuery, ListQuery, Page, Store, WireRecord } from '../../src/service/store/store';
-import { microsToIso } from '../../src/service/wire';
+import { microsToIso } from '../../src/schema/wire';
 import { NOW_MILLIS, errorOf, harness } from '../service/app-harness';
 import { MICROS_PER_HOUR, T0, ticketData, tickets } from '../service/store-contract-data';
 

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { Socket, connect } from 'node:net';
 import { flightEvents } from '../../examples/flights/flight-events';
 import { sampleFlightEvents } from '../../examples/flights/sample-events';
-import { microsToIso } from '../../src/service/wire';
+import { microsToIso } from '../../src/schema/wire';
 import { ServerProcess, startServerProcess } from './server-process';
 
 /**

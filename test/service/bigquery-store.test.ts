@@ -4,7 +4,7 @@ import { MalformedResponseError } from '../../src/service/store/bigquery-decode'
 import { BigQueryStore, BigQueryStoreOptions, createBigQueryStore } from '../../src/service/store/bigquery-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
 import type { ListQuery } from '../../src/service/store/store';
-import { isoToMicros } from '../../src/service/wire';
+import { isoToMicros } from '../../src/schema/wire';
 import { FakeBigQuery, startFakeBigQuery } from './fake-bigquery/server';
 import { row, staticEngine } from './fake-bigquery/static-engine';
 

@@ -50,6 +50,9 @@ describe('service bundle', () => {
         BIGQUERY_DATASET: 'analytics_api',
         BIGQUERY_VIEW: 'records_view',
         PIPELINE_SCHEMA: flightEvents.toJson(),
+        // As on Cloud Run: K_SERVICE set, queries bounded so the drain fits in the 10 s before SIGKILL.
+        K_SERVICE: 'flights-api',
+        QUERY_TIMEOUT_MS: '9000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -68,6 +71,8 @@ describe('service bundle', () => {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: 'ok' });
+      expect(output).toContain('"shutdownGraceMs":9500');
+      expect(output).not.toContain('"severity":"WARNING"');
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

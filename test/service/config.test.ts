@@ -39,6 +39,8 @@ describe('parseConfig', () => {
     expect(config.eventsTopic).toBeUndefined();
     expect(config.eventSchema).toBeUndefined();
     expect(config.cacheTtlSeconds).toBeUndefined();
+    expect(config.host).toBeUndefined();
+    expect(config.logRequestValues).toBe(false);
     expect(config.schema.toJson()).toBe(schemaJson);
   });
 
@@ -55,6 +57,8 @@ describe('parseConfig', () => {
       EVENTS_PUBLISHERS: 'serviceAccount:Shop@acme.iam.gserviceaccount.com, user:ana@example.com',
       CACHE_TTL_SECONDS: '0',
       EVENTS_SCHEMA: schemaJson,
+      HOST: '127.0.0.1',
+      LOG_REQUEST_VALUES: 'true',
     });
     expect(config.eventSchema?.toJson()).toBe(schemaJson);
     expect(config).toMatchObject({
@@ -67,6 +71,8 @@ describe('parseConfig', () => {
       eventsTopic: 'projects/my-project/topics/flight-events',
       eventPublishers: ['shop@acme.iam.gserviceaccount.com', 'ana@example.com'],
       cacheTtlSeconds: 0,
+      host: '127.0.0.1',
+      logRequestValues: true,
     });
   });
 
@@ -104,6 +110,7 @@ describe('parseConfig', () => {
     ['MAX_BYTES_BILLED', '0', /^MAX_BYTES_BILLED must be a positive number of bytes, got "0"/],
     ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
+    ['LOG_REQUEST_VALUES', 'yes', /^LOG_REQUEST_VALUES must be true or false, got "yes"/],
   ])('fails when %s is %s', (name, value, message) => {
     const events = name === 'EVENTS_TOPIC' ? { EVENTS_PUBLISHERS: 'user:ana@example.com' } : {};
     expect(problemsOf({ ...bigquery, ...events, [name]: value })).toEqual([expect.stringMatching(message)]);

@@ -75,11 +75,11 @@ describe('access log', () => {
         requestId: 'rid-1',
         httpRequest: {
           requestMethod: 'GET',
-          requestUrl: 'http://api.test/v1/records?limit=5',
+          requestUrl: '/v1/records?limit',
           status: 200,
           latency: expect.stringMatching(/^\d+\.\d{3}s$/),
           userAgent: 'jest',
-          remoteIp: '203.0.113.7',
+          remoteIp: '10.0.0.1',
           protocol: 'HTTP/1.1',
         },
         'logging.googleapis.com/trace': 'projects/test-project/traces/4bf92f3577b34da6a3ce929d0e0e4736',
@@ -96,5 +96,55 @@ describe('access log', () => {
     await app.request('/v1/records');
     const access = logs.filter((e) => e.httpRequest);
     expect(access.map((e) => `${e.severity} ${e.message}`)).toEqual(['DEBUG GET /healthz 200', 'WARNING GET /v1/records 400', 'ERROR GET /v1/records 500']);
+  });
+});
+
+describe('access log privacy', () => {
+  const request = (app: ReturnType<typeof harness>['app'], url: string, headers: Record<string, string> = {}) => app.request(`http://api.test${url}`, { headers });
+  const stored = { event_id: 'AF1234-2024-05-01', airline: 'AF' };
+
+  test('logs the route pattern and the parameter names, never keys or filter values', async () => {
+    const { app, logs } = harness({ store: stubStore({ get: async () => stored }), schema: flightEvents });
+    await request(app, '/v1/records/AF1234-2024-05-01?fields=event_id,airline');
+    await request(app, '/v1/records?airline=AF&status=DELAYED&limit=7');
+    // Refused (a name given twice, a window wider than allowed): logged as warnings, without the values either.
+    await request(app, '/v1/records?airline=KL&airline=AF');
+    await request(app, '/v1/records?from=2020-05-01T00:00:00Z');
+    await request(app, '/v1/records/secret-key/extra?token=abc');
+    const access = logs.filter((e) => e.httpRequest);
+    expect(access.map((e) => [e.message, (e.httpRequest as { requestUrl: string }).requestUrl])).toEqual([
+      ['GET /v1/records/:key 200', '/v1/records/:key?fields'],
+      ['GET /v1/records 200', '/v1/records?airline&status&limit'],
+      ['GET /v1/records 400', '/v1/records?airline'],
+      ['GET /v1/records 400', '/v1/records?from'],
+      // No route matched: the path itself may be a key, so only the catch-all is named.
+      ['GET /* 404', '/*?token'],
+    ]);
+    const text = JSON.stringify(access);
+    for (const value of ['AF1234', 'DELAYED', 'KL', '2020-05-01', 'secret-key', 'abc', 'api.test']) expect(text).not.toContain(value);
+  });
+
+  test('names that are not plain parameter names are logged as _', async () => {
+    const { app, logs } = harness({ store: stubStore(), schema: flightEvents });
+    await request(app, `/v1/records?${encodeURIComponent('AF1234 KL')}&${'n'.repeat(65)}=1&limit=5`);
+    expect(logs.find((e) => e.httpRequest)?.httpRequest).toEqual(expect.objectContaining({ requestUrl: '/v1/records?_&limit' }));
+  });
+
+  test('logs full URLs only when logRequestValues is set (LOG_REQUEST_VALUES=true)', async () => {
+    const { app, logs } = harness({ store: stubStore({ get: async () => stored }), schema: flightEvents, config: { logRequestValues: true } });
+    await request(app, '/v1/records/AF1234-2024-05-01?fields=event_id');
+    expect(logs.find((e) => e.httpRequest)).toEqual(expect.objectContaining({
+      message: 'GET /v1/records/AF1234-2024-05-01 200',
+      httpRequest: expect.objectContaining({ requestUrl: 'http://api.test/v1/records/AF1234-2024-05-01?fields=event_id' }),
+    }));
+  });
+
+  test('takes the client address from the hop Cloud Run appends, not from hops the client sent', async () => {
+    const { app, logs } = harness({ store: stubStore(), schema: flightEvents });
+    // A client sending its own X-Forwarded-For: Cloud Run's front end appends the address it saw last.
+    await request(app, '/v1/records', { 'x-forwarded-for': '1.2.3.4, 198.51.100.23' });
+    await request(app, '/v1/records', { 'x-forwarded-for': '198.51.100.24' });
+    await request(app, '/v1/records', { 'x-forwarded-for': '1.2.3.4,198.51.100.25 ' });
+    expect(logs.filter((e) => e.httpRequest).map((e) => (e.httpRequest as { remoteIp: string }).remoteIp)).toEqual(['198.51.100.23', '198.51.100.24', '198.51.100.25']);
   });
 });

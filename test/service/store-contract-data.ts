@@ -1,6 +1,6 @@
 import { Field, FieldDefinition, FieldMode, FieldType, RecordSchema } from '../../src/schema';
 import type { ListQuery, StoredEvent, WireRecord, WireValue } from '../../src/service/store/store';
-import { epochDaysToDate, int64ToWire, microsToIso } from '../../src/service/wire';
+import { epochDaysToDate, int64ToWire, microsToIso } from '../../src/schema/wire';
 import { flightEvents } from '../../examples/flights/flight-events';
 
 /**

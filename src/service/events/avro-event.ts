@@ -1,5 +1,6 @@
 import type * as avro from 'avsc';
 import { FieldDefinition, FieldMode, FieldType } from '../../schema/field';
+import { FIELD_TYPES } from '../../schema/field-types';
 import type { RecordSchema } from '../../schema/record-schema';
 
 /** One event as a producer publishes it: Avro's JSON encoding, nullable values wrapped (`{"long": 3}`). */
@@ -60,7 +61,7 @@ function wrapField(field: FieldDefinition, value: unknown, recordName: string): 
   if (field.mode === FieldMode.REPEATED) return ((value as unknown[] | undefined) ?? []).map((item) => wrapValue(field, item, nestedName));
   if (field.mode === FieldMode.NULLABLE) {
     if (value === null || value === undefined) return null;
-    return { [field.type === FieldType.RECORD ? nestedName : AVRO_BRANCH[field.type]]: wrapValue(field, value, nestedName) };
+    return { [field.type === FieldType.RECORD ? nestedName : FIELD_TYPES[field.type].avroBranch]: wrapValue(field, value, nestedName) };
   }
   return wrapValue(field, value, nestedName);
 }
@@ -69,19 +70,6 @@ function wrapValue(field: FieldDefinition, value: unknown, nestedName: string): 
   if (field.type === FieldType.RECORD) return wrapFields(field.fields ?? [], value as Record<string, unknown>, nestedName);
   return typeof value === 'bigint' ? Number(value) : value;
 }
-
-/** Branch names of wrapped unions: the Avro type beneath any logical type. */
-const AVRO_BRANCH: Record<FieldType, string> = {
-  [FieldType.STRING]: 'string',
-  [FieldType.INT64]: 'long',
-  [FieldType.FLOAT64]: 'double',
-  [FieldType.NUMERIC]: 'string',
-  [FieldType.BOOLEAN]: 'boolean',
-  [FieldType.TIMESTAMP]: 'long',
-  [FieldType.DATE]: 'int',
-  [FieldType.JSON]: 'string',
-  [FieldType.RECORD]: 'record',
-};
 
 function unwrapFields(fields: FieldDefinition[], value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f.name, unwrapField(f, value[f.name])]));

@@ -1,5 +1,7 @@
-import { canonicalNumeric } from '../numeric';
-import { int64ToWire, microsToIso } from '../wire';
+import { FieldType } from '../../schema/field';
+import { FIELD_TYPES, ScalarFieldType } from '../../schema/field-types';
+import { canonicalNumeric } from '../../schema/numeric';
+import { int64ToWire, microsToIso } from '../../schema/wire';
 import type { WireRecord, WireValue } from './store';
 
 /**
@@ -65,36 +67,44 @@ function decodeScalar(field: ResultField, value: unknown, path: string): WireVal
   const type = field.type.toUpperCase();
   if (type === 'RECORD' || type === 'STRUCT') return decodeStruct(field.fields ?? [], value, path);
   if (typeof value !== 'string') throw new MalformedResponseError(`${path} (${type}) is ${typeof value}, expected text`);
-  switch (type) {
-    case 'INTEGER':
-    case 'INT64':
-      if (!/^-?\d+$/.test(value)) throw new MalformedResponseError(`${path} is not an integer: ${value}`);
-      return int64ToWire(value);
-    case 'FLOAT':
-    case 'FLOAT64':
-      return decodeFloat(value, path);
-    case 'NUMERIC': {
-      // One canonical text on every store (../numeric.ts): BigQuery's own form, enforced rather than assumed.
-      const text = canonicalNumeric(value);
-      if (text === undefined) throw new MalformedResponseError(`${path} is not a NUMERIC: ${value}`);
-      return text;
-    }
-    case 'BOOLEAN':
-    case 'BOOL':
-      return value.toLowerCase() === 'true';
-    case 'TIMESTAMP':
-      return microsToIso(timestampMicros(value, path));
-    case 'JSON':
-      try {
-        return JSON.parse(value) as WireValue;
-      } catch {
-        throw new MalformedResponseError(`${path} is not JSON text`);
-      }
-    default:
-      // STRING, DATE (already YYYY-MM-DD), DATETIME, TIME and anything newer pass through as BigQuery formats them.
-      return value;
-  }
+  const fieldType = FIELD_TYPE_OF_RESULT_TYPE.get(type);
+  // Types no field has (GEOGRAPHY, INTERVAL, anything newer) pass through as BigQuery formats them.
+  return fieldType === undefined ? value : DECODERS[fieldType](value, path);
 }
+
+/** How each field type's cell text becomes its wire value: one entry per type (RECORD is structural). */
+const DECODERS: Record<ScalarFieldType, (value: string, path: string) => WireValue> = {
+  [FieldType.STRING]: (value) => value,
+  [FieldType.INT64]: (value, path) => {
+    if (!/^-?\d+$/.test(value)) throw new MalformedResponseError(`${path} is not an integer: ${value}`);
+    return int64ToWire(value);
+  },
+  [FieldType.FLOAT64]: (value, path) => decodeFloat(value, path),
+  [FieldType.NUMERIC]: (value, path) => {
+    // One canonical text on every store (../../schema/numeric.ts): BigQuery's own form, enforced rather than assumed.
+    const text = canonicalNumeric(value);
+    if (text === undefined) throw new MalformedResponseError(`${path} is not a NUMERIC: ${value}`);
+    return text;
+  },
+  [FieldType.BOOLEAN]: (value) => value.toLowerCase() === 'true',
+  [FieldType.TIMESTAMP]: (value, path) => microsToIso(timestampMicros(value, path)),
+  // Already YYYY-MM-DD.
+  [FieldType.DATE]: (value) => value,
+  [FieldType.JSON]: (value, path) => {
+    try {
+      return JSON.parse(value) as WireValue;
+    } catch {
+      throw new MalformedResponseError(`${path} is not JSON text`);
+    }
+  },
+};
+
+/** The field type of a result column, by the type name BigQuery gives it: the table's spelling or the standard SQL one. */
+const FIELD_TYPE_OF_RESULT_TYPE = new Map<string, ScalarFieldType>([
+  ...(Object.keys(FIELD_TYPES) as ScalarFieldType[]).map((t) => [FIELD_TYPES[t].bigQueryType, t] as const),
+  ...(Object.keys(FIELD_TYPES) as ScalarFieldType[]).map((t) => [t as string, t] as const),
+  ['BOOL', FieldType.BOOLEAN],
+]);
 
 /** JSON has no NaN or Infinity: those are sent as the strings BigQuery uses ("NaN", "Infinity", "-Infinity"). */
 function decodeFloat(value: string, path: string): number | string {

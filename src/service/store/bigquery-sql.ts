@@ -1,6 +1,7 @@
 import { FieldDefinition, FieldMode, FieldType } from '../../schema/field';
+import { BigQueryParameterType, FIELD_TYPES } from '../../schema/field-types';
 import type { RecordSchema } from '../../schema/record-schema';
-import { isoToMicros, microsToIso } from '../wire';
+import { isoToMicros, microsToIso } from '../../schema/wire';
 import type { GetQuery, ListQuery } from './store';
 
 /**
@@ -8,8 +9,7 @@ import type { GetQuery, ListQuery } from './store';
  * the validated schema and are backtick-quoted; every value from a request travels as a parameter.
  */
 
-/** The parameter types this module sends, as BigQuery's REST API spells them. */
-export type BigQueryParameterType = 'TIMESTAMP' | 'INT64' | 'STRING' | 'BOOL' | 'NUMERIC' | 'DATE' | 'FLOAT64';
+export type { BigQueryParameterType } from '../../schema/field-types';
 
 /** One named query parameter in the REST shape of `QueryRequest.queryParameters[]`. */
 export interface QueryParameter {
@@ -50,26 +50,11 @@ export function tableReference(projectId: string, datasetId: string, tableId: st
   return `\`${projectId}.${datasetId}.${tableId}\``;
 }
 
-/** The BigQuery parameter type matching a field's column type (BOOLEAN is spelled BOOL in parameters). */
+/** The BigQuery parameter type matching a field's column type (../../schema/field-types.ts). */
 export function parameterTypeOf(field: FieldDefinition): BigQueryParameterType {
-  switch (field.type) {
-    case FieldType.INT64:
-      return 'INT64';
-    case FieldType.FLOAT64:
-      return 'FLOAT64';
-    case FieldType.NUMERIC:
-      return 'NUMERIC';
-    case FieldType.BOOLEAN:
-      return 'BOOL';
-    case FieldType.TIMESTAMP:
-      return 'TIMESTAMP';
-    case FieldType.DATE:
-      return 'DATE';
-    case FieldType.STRING:
-      return 'STRING';
-    default:
-      throw new Error(`field ${field.name} of type ${field.type} cannot be a query parameter`);
-  }
+  const type = field.type === FieldType.RECORD ? undefined : FIELD_TYPES[field.type].bigQueryParameterType;
+  if (type === undefined) throw new Error(`field ${field.name} of type ${field.type} cannot be a query parameter`);
+  return type;
 }
 
 /** A parameter of the given type; values are sent as text, the form the REST API documents for every scalar. */
@@ -170,7 +155,7 @@ function topLevelField(schema: RecordSchema, name: string): FieldDefinition {
 
 function tieBreakerType(schema: RecordSchema): BigQueryParameterType {
   const key = schema.keyField ? schema.field(schema.keyField) : undefined;
-  return key?.type === FieldType.INT64 ? 'INT64' : 'STRING';
+  return key ? parameterTypeOf(key) : 'STRING';
 }
 
 /** TIMESTAMP parameters as ISO 8601 UTC text with microseconds: microseconds, ISO text or Date in. */

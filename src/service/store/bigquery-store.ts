@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BigQuery } from '@google-cloud/bigquery';
 import type { RecordSchema } from '../../schema/record-schema';
-import { isoToMicros } from '../wire';
+import { isoToMicros } from '../../schema/wire';
 import { decodeRows, MalformedResponseError, ResultField, ResultRow } from './bigquery-decode';
 import { toStoreError } from './bigquery-errors';
 import { BuiltQuery, buildGetQuery, buildListQuery, MESSAGE_ID_COLUMN, PING_SQL, tableReference } from './bigquery-sql';

@@ -11,8 +11,9 @@ import {
   timestampValue,
 } from '@duckdb/node-api';
 import { FieldDefinition, FieldMode, FieldType } from '../../schema/field';
-import { NUMERIC_PRECISION as NUMERIC_WIDTH, NUMERIC_SCALE, numericToWire, parseNumeric } from '../numeric';
-import { dateToEpochDays, epochDaysToDate, int64ToWire, isoToMicros, microsToIso } from '../wire';
+import type { ScalarFieldType } from '../../schema/field-types';
+import { NUMERIC_PRECISION as NUMERIC_WIDTH, NUMERIC_SCALE, numericToWire, parseNumeric } from '../../schema/numeric';
+import { dateToEpochDays, epochDaysToDate, int64ToWire, isoToMicros, microsToIso } from '../../schema/wire';
 import { isStagedAsJson } from './duckdb-ddl';
 import type { WireValue } from './store';
 
@@ -40,26 +41,8 @@ export function toParameterValue(field: FieldDefinition, value: unknown, path: s
 
 function scalarToDuckDb(field: FieldDefinition, value: unknown, path: string): DuckDBValue {
   if (value === null || value === undefined) return null;
-  switch (field.type) {
-    case FieldType.STRING:
-      return String(value);
-    case FieldType.INT64:
-      return BigInt(value as bigint | number | string);
-    case FieldType.FLOAT64:
-      return Number(value);
-    case FieldType.NUMERIC:
-      return decimalValue(scaledNumeric(String(value), path), NUMERIC_WIDTH, NUMERIC_SCALE);
-    case FieldType.BOOLEAN:
-      return Boolean(value);
-    case FieldType.TIMESTAMP:
-      return timestampValue(toMicros(value, path));
-    case FieldType.DATE:
-      return dateValue(toEpochDays(value, path));
-    case FieldType.JSON:
-      return jsonText(value, path);
-    default:
-      throw new UnstorableValueError(path, `${field.type} values are staged as JSON text, not bound as parameters`);
-  }
+  if (field.type === FieldType.RECORD) throw new UnstorableValueError(path, `${field.type} values are staged as JSON text, not bound as parameters`);
+  return DUCKDB_VALUES[field.type].toDuckDb(value, path);
 }
 
 function scaledNumeric(text: string, path: string): bigint {
@@ -113,23 +96,8 @@ export function toStagedValue(field: FieldDefinition, value: unknown): DuckDBVal
 
 /** The Appender call of a staged column. */
 export function columnAppender(field: FieldDefinition): ColumnAppender {
-  if (isStagedAsJson(field)) return (a, v) => a.appendVarchar(v as string);
-  switch (field.type) {
-    case FieldType.INT64:
-      return (a, v) => a.appendBigInt(v as bigint);
-    case FieldType.FLOAT64:
-      return (a, v) => a.appendDouble(v as number);
-    case FieldType.NUMERIC:
-      return (a, v) => a.appendDecimal(v as DuckDBDecimalValue);
-    case FieldType.BOOLEAN:
-      return (a, v) => a.appendBoolean(v as boolean);
-    case FieldType.TIMESTAMP:
-      return (a, v) => a.appendTimestamp(v as DuckDBTimestampValue);
-    case FieldType.DATE:
-      return (a, v) => a.appendDate(v as DuckDBDateValue);
-    default:
-      return (a, v) => a.appendVarchar(v as string);
-  }
+  if (isStagedAsJson(field) || field.type === FieldType.RECORD) return (a, v) => a.appendVarchar(v as string);
+  return DUCKDB_VALUES[field.type].append;
 }
 
 /** JSON text DuckDB casts back exactly: INT64 as exact digits, TIMESTAMP/DATE/NUMERIC as canonical strings. */
@@ -143,25 +111,10 @@ function stagingJson(field: FieldDefinition, value: unknown, path: string): stri
 
 function stagingScalarJson(field: FieldDefinition, value: unknown, path: string): string {
   if (value === null || value === undefined) return 'null';
-  switch (field.type) {
-    case FieldType.INT64:
-      return BigInt(value as bigint | number | string).toString();
-    case FieldType.NUMERIC:
-      return JSON.stringify(numericToWire(scaledNumeric(String(value), path)));
-    case FieldType.TIMESTAMP:
-      return JSON.stringify(microsToIso(toMicros(value, path)));
-    case FieldType.DATE:
-      return JSON.stringify(epochDaysToDate(toEpochDays(value, path)));
-    case FieldType.JSON:
-      return jsonText(value, path);
-    case FieldType.RECORD: {
-      const record = value as Record<string, unknown>;
-      const members = (field.fields ?? []).map((f) => `${JSON.stringify(f.name)}:${stagingJson(f, record[f.name], `${path}.${f.name}`)}`);
-      return `{${members.join(',')}}`;
-    }
-    default:
-      return JSON.stringify(value);
-  }
+  if (field.type !== FieldType.RECORD) return DUCKDB_VALUES[field.type].stagingJson(value, path);
+  const record = value as Record<string, unknown>;
+  const members = (field.fields ?? []).map((f) => `${JSON.stringify(f.name)}:${stagingJson(f, record[f.name], `${path}.${f.name}`)}`);
+  return `{${members.join(',')}}`;
 }
 
 /** The wire form (../wire.ts) of one DuckDB column value. */
@@ -174,26 +127,71 @@ export function toWire(field: FieldDefinition, value: DuckDBValue): WireValue {
 
 function scalarToWire(field: FieldDefinition, value: DuckDBValue): WireValue {
   if (value === null || value === undefined) return null;
-  switch (field.type) {
-    case FieldType.INT64:
-      return int64ToWire(value as bigint);
-    case FieldType.FLOAT64:
-      return value as number;
-    case FieldType.NUMERIC:
-      return value instanceof DuckDBDecimalValue ? numericToWire(value.value, value.scale) : String(value);
-    case FieldType.BOOLEAN:
-      return value as boolean;
-    case FieldType.TIMESTAMP:
-      return microsToIso((value as DuckDBTimestampValue).micros);
-    case FieldType.DATE:
-      return epochDaysToDate((value as DuckDBDateValue).days);
-    case FieldType.JSON:
-      return JSON.parse(value as string) as WireValue;
-    case FieldType.RECORD: {
-      const entries = (value as DuckDBStructValue).entries;
-      return Object.fromEntries((field.fields ?? []).map((f) => [f.name, toWire(f, entries[f.name])]));
-    }
-    default:
-      return String(value);
-  }
+  if (field.type !== FieldType.RECORD) return DUCKDB_VALUES[field.type].toWire(value);
+  const entries = (value as DuckDBStructValue).entries;
+  return Object.fromEntries((field.fields ?? []).map((f) => [f.name, toWire(f, entries[f.name])]));
 }
+
+/** How one scalar type is held in DuckDB: bound or appended, staged as JSON inside lists and structs, and read back. */
+interface DuckDbValueMapping {
+  /** The DuckDB value of a stored-form value (never null); throws UnstorableValueError where BigQuery would refuse it. */
+  readonly toDuckDb: (value: unknown, path: string) => DuckDBValue;
+  /** The typed Appender call of a top-level column. */
+  readonly append: ColumnAppender;
+  /** JSON text DuckDB casts back exactly, for values inside lists and structs (never null). */
+  readonly stagingJson: (value: unknown, path: string) => string;
+  /** The wire form of a DuckDB value (never null). */
+  readonly toWire: (value: DuckDBValue) => WireValue;
+}
+
+/** One entry per field type (RECORD is structural): the compiler refuses a type without one. */
+const DUCKDB_VALUES: Record<ScalarFieldType, DuckDbValueMapping> = {
+  [FieldType.STRING]: {
+    toDuckDb: (value) => String(value),
+    append: (a, v) => a.appendVarchar(v as string),
+    stagingJson: (value) => JSON.stringify(value),
+    toWire: (value) => String(value),
+  },
+  [FieldType.INT64]: {
+    toDuckDb: (value) => BigInt(value as bigint | number | string),
+    append: (a, v) => a.appendBigInt(v as bigint),
+    stagingJson: (value) => BigInt(value as bigint | number | string).toString(),
+    toWire: (value) => int64ToWire(value as bigint),
+  },
+  [FieldType.FLOAT64]: {
+    toDuckDb: (value) => Number(value),
+    append: (a, v) => a.appendDouble(v as number),
+    stagingJson: (value) => JSON.stringify(value),
+    toWire: (value) => value as number,
+  },
+  [FieldType.NUMERIC]: {
+    toDuckDb: (value, path) => decimalValue(scaledNumeric(String(value), path), NUMERIC_WIDTH, NUMERIC_SCALE),
+    append: (a, v) => a.appendDecimal(v as DuckDBDecimalValue),
+    stagingJson: (value, path) => JSON.stringify(numericToWire(scaledNumeric(String(value), path))),
+    toWire: (value) => (value instanceof DuckDBDecimalValue ? numericToWire(value.value, value.scale) : String(value)),
+  },
+  [FieldType.BOOLEAN]: {
+    toDuckDb: (value) => Boolean(value),
+    append: (a, v) => a.appendBoolean(v as boolean),
+    stagingJson: (value) => JSON.stringify(value),
+    toWire: (value) => value as boolean,
+  },
+  [FieldType.TIMESTAMP]: {
+    toDuckDb: (value, path) => timestampValue(toMicros(value, path)),
+    append: (a, v) => a.appendTimestamp(v as DuckDBTimestampValue),
+    stagingJson: (value, path) => JSON.stringify(microsToIso(toMicros(value, path))),
+    toWire: (value) => microsToIso((value as DuckDBTimestampValue).micros),
+  },
+  [FieldType.DATE]: {
+    toDuckDb: (value, path) => dateValue(toEpochDays(value, path)),
+    append: (a, v) => a.appendDate(v as DuckDBDateValue),
+    stagingJson: (value, path) => JSON.stringify(epochDaysToDate(toEpochDays(value, path))),
+    toWire: (value) => epochDaysToDate((value as DuckDBDateValue).days),
+  },
+  [FieldType.JSON]: {
+    toDuckDb: (value, path) => jsonText(value, path),
+    append: (a, v) => a.appendVarchar(v as string),
+    stagingJson: (value, path) => jsonText(value, path),
+    toWire: (value) => JSON.parse(value as string) as WireValue,
+  },
+};

@@ -1,6 +1,6 @@
 import type { BigQueryField } from '../../../src/schema';
 import type { QueryParameter } from '../../../src/service/store/bigquery-sql';
-import { isoToMicros } from '../../../src/service/wire';
+import { isoToMicros } from '../../../src/schema/wire';
 
 /**
  * BigQuery's on-demand cost of a query, computed from the rows the fake engine actually holds:

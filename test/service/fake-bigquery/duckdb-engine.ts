@@ -24,8 +24,8 @@ import type { BigQueryField } from '../../../src/schema';
 import type { DuckDbStore } from '../../../src/service/store/duckdb-store';
 import type { QueryParameter } from '../../../src/service/store/bigquery-sql';
 import type { ResultCell, ResultField } from '../../../src/service/store/bigquery-decode';
-import { NUMERIC_PRECISION, NUMERIC_SCALE, parseNumeric } from '../../../src/service/numeric';
-import { dateToEpochDays, epochDaysToDate, isoToMicros } from '../../../src/service/wire';
+import { NUMERIC_PRECISION, NUMERIC_SCALE, parseNumeric } from '../../../src/schema/numeric';
+import { dateToEpochDays, epochDaysToDate, isoToMicros } from '../../../src/schema/wire';
 import { Partitioning, ScanCost, columnsRead, partitionBounds, partitionPredicate, widthExpression } from './cost-model';
 import type { QueryEngine, QueryResult } from './server';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalNumeric, numericToWire, parseNumeric } from '../../src/service/numeric';
+import { canonicalNumeric, numericToWire, parseNumeric } from '../../src/schema/numeric';
 
 describe('NUMERIC text', () => {
   test.each([
