@@ -9,6 +9,11 @@
  *
  * Pass condition: zero errors (any status but 200, network error, or no answer within 5 s) and RSS growth from the
  * end of the warm-up to the end of the run within --max-rss-growth-mb (default 64). Exit code 0 when it passes.
+ *
+ *   npx tsx scripts/load-test.ts --soak --rate 100 --seconds 300
+ *
+ * Soak: the same fixed rate for longer, printing the server's RSS every 10 s; it also passes only when RSS levels
+ * off (grows at most 16 MB over the second half of the run).
  */
 import { flightApiFields, flightEvents } from '../examples/flights/flight-events';
 import { sampleFlightEvents } from '../examples/flights/sample-events';
@@ -39,7 +44,16 @@ export interface LoadTestOptions {
    * @default 64
    */
   readonly maxRssGrowthMb?: number;
+  /**
+   * Soak: print RSS every 10 s and require it to level off (at most SOAK_LEVEL_MB over the second half).
+   *
+   * @default false
+   */
+  readonly soak?: boolean;
 }
+
+/** Most RSS growth over the second half of a soak that still counts as levelled off. */
+const SOAK_LEVEL_MB = 16;
 
 /** What a run measured. */
 export interface LoadTestResult {
@@ -169,11 +183,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       const rss = rssBytes(pid) ?? 0;
       samples.push(rss);
       peak = Math.max(peak, rss);
+      if (options.soak && samples.length % 10 === 0) process.stderr.write(`t=${samples.length} s  server RSS ${mb(rss)} MB\n`);
     };
     const run = await paced(server.url, paths, options.rate, options.seconds, sample);
     const after = rssBytes(pid);
     peak = Math.max(peak, after ?? 0);
     const growth = mb(after) - mb(before);
+    const secondHalfGrowth = round(mb(after) - mb(samples[Math.floor(samples.length / 2)] ?? before));
     return {
       rate: options.rate,
       seconds: options.seconds,
@@ -187,9 +203,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
         max: round(run.latencies[run.latencies.length - 1] ?? 0),
       },
       lateStarts: run.lateStarts,
-      rssMb: { before: mb(before), after: mb(after), peak: mb(peak), growth: round(growth), secondHalfGrowth: round(mb(after) - mb(samples[Math.floor(samples.length / 2)] ?? before)), bound },
+      rssMb: { before: mb(before), after: mb(after), peak: mb(peak), growth: round(growth), secondHalfGrowth, bound },
       rows: events.length,
-      passed: run.errors === 0 && growth <= bound,
+      passed: run.errors === 0 && growth <= bound && (!options.soak || secondHalfGrowth <= SOAK_LEVEL_MB),
     };
   } finally {
     await server.stop();
@@ -211,6 +227,7 @@ async function cli(args: string[]): Promise<void> {
     warmupSeconds: argument(args, 'warmup', 3),
     flights: argument(args, 'flights', 1500),
     maxRssGrowthMb: argument(args, 'max-rss-growth-mb', 64),
+    soak: args.includes('--soak'),
   };
   if (options.rate > 2000 || options.seconds > 600) throw new Error('refusing to run above 2,000 requests/s or 600 s: this is a bounded test');
   const result = await runLoadTest(options);

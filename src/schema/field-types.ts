@@ -1,6 +1,6 @@
 import { FieldType } from './field';
-import { canonicalNumeric } from './numeric';
-import { dateToEpochDays, epochDaysToDate, int64ToWire, isoToMicros, microsToIso } from './wire';
+import { canonicalBigNumeric, canonicalNumeric } from './numeric';
+import { MICROS_PER_DAY, dateTimeToWire, dateToEpochDays, epochDaysToDate, int64ToWire, isoToMicros, microsToIso, parseDateTime } from './wire';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). */
 export type JsonSchema = Record<string, unknown>;
@@ -15,7 +15,7 @@ export type WireScalar = string | number | boolean;
 export type AvroScalarType = string | { readonly type: string; readonly logicalType: string };
 
 /** Query parameter types, as BigQuery's REST API spells them. */
-export type BigQueryParameterType = 'STRING' | 'INT64' | 'FLOAT64' | 'NUMERIC' | 'BOOL' | 'TIMESTAMP' | 'DATE';
+export type BigQueryParameterType = 'STRING' | 'INT64' | 'FLOAT64' | 'NUMERIC' | 'BIGNUMERIC' | 'BOOL' | 'TIMESTAMP' | 'DATE' | 'DATETIME' | 'TIME' | 'BYTES';
 
 /** How a value of the type travels in a URL (equality filters and keys). */
 export interface QueryParameterFacts {
@@ -59,6 +59,26 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const DECIMAL_INPUT = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$';
 /** Decimal text as the API writes it: no exponent, no `+`, no trailing fraction zeros. */
 const DECIMAL_CANONICAL = '^-?[0-9]+(\\.[0-9]*[1-9])?$';
+/** DATETIME literals as producers and URLs may write them. */
+const DATETIME_INPUT = '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]{1,6})?)?$';
+
+/**
+ * NUMERIC and BIGNUMERIC: decimal text in events (BigQuery converts it on write, and dead-letters a malformed number)
+ * and canonical text on the wire.
+ */
+function decimalFacts(type: 'NUMERIC' | 'BIGNUMERIC', canonical: (text: string) => string | undefined): FieldTypeFacts {
+  return {
+    bigQueryType: type,
+    bigQueryParameterType: type,
+    avro: 'string',
+    avroBranch: 'string',
+    eventSchema: { type: 'string', pattern: DECIMAL_INPUT, $comment: 'Decimal text; BigQuery converts it on write.' },
+    wireSchema: { type: 'string', pattern: DECIMAL_CANONICAL, $comment: 'Exact decimal, canonical: no exponent, no trailing fraction zeros.' },
+    parameter: { schema: { type: 'string', pattern: DECIMAL_INPUT }, parse: canonical, hint: 'a decimal number, e.g. 12.5' },
+    clusterable: true,
+    keyable: false,
+  };
+}
 
 /** Each field type's facts, one entry per type: the compiler refuses a type without one. */
 export const FIELD_TYPES: Readonly<Record<ScalarFieldType, FieldTypeFacts>> = {
@@ -109,18 +129,7 @@ export const FIELD_TYPES: Readonly<Record<ScalarFieldType, FieldTypeFacts>> = {
     clusterable: false,
     keyable: false,
   },
-  [FieldType.NUMERIC]: {
-    bigQueryType: 'NUMERIC',
-    bigQueryParameterType: 'NUMERIC',
-    // BigQuery converts decimal text on write; a malformed number is dead-lettered by the subscription.
-    avro: 'string',
-    avroBranch: 'string',
-    eventSchema: { type: 'string', pattern: DECIMAL_INPUT, $comment: 'Decimal text; BigQuery converts it on write.' },
-    wireSchema: { type: 'string', pattern: DECIMAL_CANONICAL, $comment: 'Exact decimal, canonical: no exponent, no trailing fraction zeros.' },
-    parameter: { schema: { type: 'string', pattern: DECIMAL_INPUT }, parse: canonicalNumeric, hint: 'a decimal number, e.g. 12.5' },
-    clusterable: true,
-    keyable: false,
-  },
+  [FieldType.NUMERIC]: decimalFacts('NUMERIC', canonicalNumeric),
   [FieldType.BOOLEAN]: {
     bigQueryType: 'BOOLEAN',
     bigQueryParameterType: 'BOOL',
@@ -177,6 +186,46 @@ export const FIELD_TYPES: Readonly<Record<ScalarFieldType, FieldTypeFacts>> = {
     clusterable: false,
     keyable: false,
   },
+  [FieldType.BYTES]: {
+    bigQueryType: 'BYTES',
+    bigQueryParameterType: 'BYTES',
+    avro: 'bytes',
+    avroBranch: 'bytes',
+    eventSchema: { type: 'string', pattern: '^[\\u0000-\\u00ff]*$', $comment: "Avro's JSON encoding of bytes: one character per byte, U+0000 to U+00FF." },
+    wireSchema: { type: 'string', contentEncoding: 'base64', pattern: '^[A-Za-z0-9+/]*={0,2}$' },
+    clusterable: false,
+    keyable: false,
+  },
+  [FieldType.TIME]: {
+    bigQueryType: 'TIME',
+    bigQueryParameterType: 'TIME',
+    avro: { type: 'long', logicalType: 'time-micros' },
+    avroBranch: 'long',
+    eventSchema: { type: 'integer', format: 'int64', minimum: 0, maximum: Number(MICROS_PER_DAY) - 1, $comment: 'Avro time-micros: microseconds after midnight.' },
+    wireSchema: { type: 'string', pattern: '^[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}$', examples: ['10:00:00.123456'] },
+    clusterable: false,
+    keyable: false,
+  },
+  [FieldType.DATETIME]: {
+    bigQueryType: 'DATETIME',
+    bigQueryParameterType: 'DATETIME',
+    // BigQuery converts DATETIME literals on write (Pub/Sub maps no Avro logical type to DATETIME).
+    avro: 'string',
+    avroBranch: 'string',
+    eventSchema: { type: 'string', pattern: DATETIME_INPUT, $comment: 'A civil date and time without zone; BigQuery converts it on write.' },
+    wireSchema: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}$', examples: ['2024-05-01T10:00:00.123456'] },
+    parameter: {
+      schema: { type: 'string', pattern: DATETIME_INPUT },
+      parse: (text) => {
+        const micros = parseDateTime(text);
+        return micros === undefined ? undefined : dateTimeToWire(micros);
+      },
+      hint: 'a date and time without a zone, e.g. 2024-05-01T10:00:00',
+    },
+    clusterable: true,
+    keyable: false,
+  },
+  [FieldType.BIGNUMERIC]: decimalFacts('BIGNUMERIC', canonicalBigNumeric),
 };
 
 /** How a value of the type travels in a URL; undefined for types that cannot be keys or filters. */

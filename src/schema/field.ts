@@ -21,6 +21,23 @@ export enum FieldType {
   JSON = 'JSON',
   /** A nested record with its own `fields`. Avro `record`, BigQuery `RECORD` (STRUCT). */
   RECORD = 'RECORD',
+  /**
+   * Raw bytes. Avro `bytes`: in Avro's JSON encoding one character per byte (U+0000 to U+00FF); the API returns
+   * them base64-encoded, as BigQuery does.
+   */
+  BYTES = 'BYTES',
+  /** A time of day, microsecond precision, no zone. Avro `long` with logical type `time-micros` (microseconds after midnight). */
+  TIME = 'TIME',
+  /**
+   * A calendar date and time of day, no zone. Avro `string` (BigQuery converts it on write), so producers send
+   * `"2024-05-01T10:00:00"`; a malformed value is dead-lettered by the subscription, not lost.
+   */
+  DATETIME = 'DATETIME',
+  /**
+   * Exact decimal, 76 digits with 38 after the point. Avro `string` (BigQuery converts it on write), so producers send
+   * `"123.45"`; a malformed or out-of-range number is dead-lettered by the subscription, not lost.
+   */
+  BIGNUMERIC = 'BIGNUMERIC',
 }
 
 /** Whether a field must be present, may be null, or holds a list. */
@@ -58,6 +75,15 @@ export interface FieldDefinition {
   readonly description?: string;
 
   /**
+   * Marks the field as on its way out: it stays in the table, the Avro schema and the API's responses, and the
+   * OpenAPI document flags it `deprecated: true`. Deprecating first is what makes removing a field a compatible
+   * change later (see docs/schema-evolution.md).
+   *
+   * @default false
+   */
+  readonly deprecated?: boolean;
+
+  /**
    * The fields of a nested record. Required when `type` is `RECORD`, refused otherwise.
    *
    * @default - none
@@ -80,6 +106,15 @@ export interface FieldOptions {
    * @default - no description
    */
   readonly description?: string;
+
+  /**
+   * Marks the field as on its way out: it stays in the table, the Avro schema and the API's responses, and the
+   * OpenAPI document flags it `deprecated: true`. Deprecating first is what makes removing a field a compatible
+   * change later (see docs/schema-evolution.md).
+   *
+   * @default false
+   */
+  readonly deprecated?: boolean;
 }
 
 /** Short factory methods for `FieldDefinition`s: `Field.string('origin', { mode: FieldMode.REQUIRED })`. */
@@ -122,6 +157,26 @@ export class Field {
   /** A `JSON` field. */
   public static json(name: string, options: FieldOptions = {}): FieldDefinition {
     return { name, type: FieldType.JSON, ...options };
+  }
+
+  /** A `BYTES` field. */
+  public static bytes(name: string, options: FieldOptions = {}): FieldDefinition {
+    return { name, type: FieldType.BYTES, ...options };
+  }
+
+  /** A `TIME` field. */
+  public static time(name: string, options: FieldOptions = {}): FieldDefinition {
+    return { name, type: FieldType.TIME, ...options };
+  }
+
+  /** A `DATETIME` field. */
+  public static datetime(name: string, options: FieldOptions = {}): FieldDefinition {
+    return { name, type: FieldType.DATETIME, ...options };
+  }
+
+  /** A `BIGNUMERIC` field. */
+  public static bigNumeric(name: string, options: FieldOptions = {}): FieldDefinition {
+    return { name, type: FieldType.BIGNUMERIC, ...options };
   }
 
   /** A nested `RECORD` field with its own fields. */

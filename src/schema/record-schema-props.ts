@@ -29,8 +29,12 @@ export interface RecordSchemaProps {
   readonly eventTimeField: string;
 
   /**
-   * A top-level REQUIRED STRING or INT64 field that identifies a record: `GET /v1/records/{key}` looks it up, and
-   * duplicates delivered by Pub/Sub are collapsed on it (the latest `publish_time` wins).
+   * A top-level REQUIRED STRING or INT64 field that identifies an event: `GET /v1/records/{key}` looks it up, and
+   * copies of an event are collapsed on it. Copies (Pub/Sub redeliveries, producer retries, corrections) must
+   * carry the same key AND the same event time: the API returns one row per key and event time, the copy with the
+   * latest `publish_time` (then the highest `message_id`). The same key at another event time is another event and
+   * is listed too. This keeps a page's cost bounded by the partitions holding its rows; it is not an entity table
+   * where the newest version of a key hides the older ones.
    *
    * @default - no key: no lookup route and no de-duplication
    */

@@ -1,7 +1,8 @@
 /**
  * How stored values appear on the wire, shared by every store so the API answers the same everywhere:
  * timestamps as ISO 8601 UTC strings with microseconds, INT64 as a JSON number when it is a safe integer and as a
- * string otherwise, NUMERIC as a string, DATE as YYYY-MM-DD, JSON columns as parsed JSON, nulls as null.
+ * string otherwise, NUMERIC and BIGNUMERIC as strings, DATE as YYYY-MM-DD, DATETIME and TIME without a zone and with
+ * microseconds, BYTES as base64, JSON columns as parsed JSON, nulls as null.
  */
 
 const MICROS_PER_MILLI = 1000n;
@@ -32,6 +33,40 @@ export function isoToMicros(text: string): bigint | undefined {
 export function int64ToWire(value: bigint | number | string): number | string {
   const big = typeof value === 'bigint' ? value : BigInt(value);
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
+}
+
+const MICROS_PER_SECOND = 1_000_000n;
+/** Microseconds in a day: a TIME is below it. */
+export const MICROS_PER_DAY = 86_400n * MICROS_PER_SECOND;
+
+/** `HH:MM:SS.ffffff` from microseconds after midnight (Avro `time-micros`, BigQuery TIME). */
+export function timeOfDayToWire(micros: bigint): string {
+  return microsToIso(micros).slice(11, 26);
+}
+
+/** Microseconds after midnight of a TIME literal `[H]H:[M]M:[S]S[.ffffff]`, or undefined when it is not one. */
+export function parseTimeOfDay(text: string): bigint | undefined {
+  const m = /^(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,6}))?$/.exec(text);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3]) > 59) return undefined;
+  const seconds = BigInt(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
+  return seconds * MICROS_PER_SECOND + BigInt((m[4] ?? '').padEnd(6, '0'));
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.ffffff` from microseconds since 1970-01-01T00:00:00 of a civil date and time (BigQuery DATETIME). */
+export function dateTimeToWire(micros: bigint): string {
+  return microsToIso(micros).slice(0, 26);
+}
+
+/**
+ * Microseconds since 1970-01-01T00:00:00 of a DATETIME literal `YYYY-[M]M-[D]D[( |T)[H]H:[M]M:[S]S[.ffffff]]` of
+ * BigQuery's range (years 0001 to 9999), counted as if it were UTC; undefined when the text is not one.
+ */
+export function parseDateTime(text: string): bigint | undefined {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](.+))?$/.exec(text);
+  if (!m) return undefined;
+  const days = dateToEpochDays(`${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`);
+  const time = m[4] === undefined ? 0n : parseTimeOfDay(m[4]);
+  return days === undefined || time === undefined ? undefined : BigInt(days) * MICROS_PER_DAY + time;
 }
 
 /** `YYYY-MM-DD` from days since 1970-01-01 (Avro `date`). */

@@ -11,9 +11,9 @@ export interface AppConfig {
    */
   readonly projectId?: string;
   /**
-   * Largest request body, in bytes.
+   * Largest request body, in bytes (`MAX_BODY_BYTES`): `POST /v1/events` answers 413 above it.
    *
-   * @default 10485760 (Pub/Sub's limit per publish request)
+   * @default 1048576 (1 MiB: a batch the size of one Pub/Sub message, well under Pub/Sub's 10 MB per publish)
    */
   readonly maxBodyBytes?: number;
   /**

@@ -16,6 +16,9 @@ import { openApiRoutes } from './routes/openapi';
 import { recordRoutes } from './routes/records';
 import type { Store } from './store/store';
 
+/** Largest events body by default: about one Pub/Sub message (10 MB per publish is Pub/Sub's hard limit, far more than one API call needs). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
 export type { AppConfig } from './app-config';
 
 /** Everything the app uses; nothing is read from the environment here. */
@@ -63,7 +66,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ store, readinessTimeoutMs: config.readinessTimeoutMs ?? 2000 }));
   app.route('/v1/records', recordRoutes({ store, schema, limits: config, clock }));
   if (publisher) {
-    app.route('/v1/events', eventRoutes({ publisher, schema: deps.eventSchema ?? schema, maxBodyBytes: config.maxBodyBytes ?? 10 * 1024 * 1024, publishers: config.eventPublishers }));
+    app.route('/v1/events', eventRoutes({ publisher, schema: deps.eventSchema ?? schema, maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, publishers: config.eventPublishers }));
   }
   app.route('/', openApiRoutes({ schema, config, eventsEnabled: publisher !== undefined, eventSchema: deps.eventSchema }));
   app.notFound(notFoundHandler);

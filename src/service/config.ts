@@ -1,6 +1,7 @@
 import { RecordSchema } from '../schema/record-schema';
 import type { AppConfig } from './app-config';
 import { parsePublisherMembers } from './events/caller-identity';
+import { PartitionGranularity } from './store/page-slices';
 
 /** Which store answers queries. */
 export enum StoreKind {
@@ -51,6 +52,10 @@ export interface ServiceConfig extends AppConfig {
   readonly duckdbPath: string;
   /** `CACHE_TTL_SECONDS`: how long BigQuery answers are reused; unset keeps the store's default. */
   readonly cacheTtlSeconds?: number;
+  /** `CACHE_MAX_BYTES`: bytes of encoded answers the query cache keeps; unset keeps the store's default. */
+  readonly cacheMaxBytes?: number;
+  /** `PARTITION_GRANULARITY` (`DAY` or `HOUR`, default `DAY`): the table's time partitioning, which pages read slice by slice. */
+  readonly partitionGranularity: PartitionGranularity;
 }
 
 /** A configuration the service cannot start with; the message names every variable at fault. */
@@ -115,6 +120,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   const maxBytesBilled = text('MAX_BYTES_BILLED') ?? DEFAULT_MAX_BYTES_BILLED;
   if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`MAX_BYTES_BILLED must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
+  const granularity = text('PARTITION_GRANULARITY') ?? PartitionGranularity.DAY;
+  const partitionGranularity = Object.values(PartitionGranularity).find((g) => g === granularity);
+  if (!partitionGranularity) problems.push(`PARTITION_GRANULARITY must be DAY or HOUR, got ${JSON.stringify(granularity)}`);
   const eventsTopic = text('EVENTS_TOPIC');
   if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
   const logValues = text('LOG_REQUEST_VALUES') ?? 'false';
@@ -135,6 +143,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxQueryWindowDays: integer('MAX_QUERY_WINDOW_DAYS', 31, 1, 366)!,
     queryTimeoutMs: integer('QUERY_TIMEOUT_MS', 10_000, 100, 600_000)!,
     cacheTtlSeconds: integer('CACHE_TTL_SECONDS', undefined, 0, 86_400),
+    cacheMaxBytes: integer('CACHE_MAX_BYTES', undefined, 0, 2 ** 40),
+    maxBodyBytes: integer('MAX_BODY_BYTES', undefined, 1024, 10 * 1024 * 1024),
   };
   if (problems.length > 0 || !store || !schema) throw new ConfigError(problems);
   return {
@@ -147,6 +157,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     viewId: text('BIGQUERY_VIEW'),
     location: text('BIGQUERY_LOCATION'),
     maxBytesBilled,
+    partitionGranularity: partitionGranularity ?? PartitionGranularity.DAY,
     host: text('HOST'),
     logRequestValues: logValues === 'true',
     eventsTopic,

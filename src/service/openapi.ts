@@ -82,8 +82,9 @@ export function buildOpenApiDocument(schema: RecordSchema, options: OpenApiOptio
         schema.description ?? `Records of ${schema.name}.`,
         '',
         'Values on the wire: TIMESTAMP as ISO 8601 UTC with six fractional digits; INT64 as a JSON number when it is',
-        'a safe integer (|n| <= 2^53 - 1) and as a decimal string otherwise; NUMERIC as a decimal string without',
-        'trailing zeros; DATE as YYYY-MM-DD; JSON columns as JSON; nulls as null; repeated fields as arrays (never null).',
+        'a safe integer (|n| <= 2^53 - 1) and as a decimal string otherwise; NUMERIC and BIGNUMERIC as decimal strings',
+        'without trailing zeros; DATE as YYYY-MM-DD; DATETIME as YYYY-MM-DDTHH:MM:SS.ffffff and TIME as HH:MM:SS.ffffff',
+        '(no zone); BYTES as base64; JSON columns as JSON; nulls as null; repeated fields as arrays (never null).',
       ].join('\n'),
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
@@ -121,7 +122,9 @@ function listOperation(schema: RecordSchema, recordName: string, options: OpenAp
     summary: `List ${schema.name} records in a time window`,
     description: [
       `Records whose ${schema.eventTimeField} lies in [from, to), newest first${schema.keyField ? `, ${schema.keyField} breaking ties` : ''}.`,
-      schema.keyField ? `Each ${schema.keyField} appears once: the version Pub/Sub accepted last.` : 'Every delivered message is a record (no key).',
+      schema.keyField
+        ? `One record per event: copies with the same ${schema.keyField} and ${schema.eventTimeField} appear once, the copy published last; the same ${schema.keyField} at another ${schema.eventTimeField} is another event.`
+        : 'Every delivered message is a record (no key).',
       `The window may span at most ${options.maxQueryWindowDays} days.`,
     ].join(' '),
     parameters: [
@@ -151,13 +154,13 @@ function listOperation(schema: RecordSchema, recordName: string, options: OpenAp
   };
 }
 
-function getOperation(schema: RecordSchema, recordName: string, options: OpenApiOptions): Json {
+function getOperation(schema: RecordSchema, recordName: string, _options: OpenApiOptions): Json {
   const key = schema.field(schema.keyField!)!;
   return {
     operationId: 'getRecord',
     tags: ['records'],
     summary: `Read one ${schema.name} by ${key.name}`,
-    description: `The latest version of the record within [from, to) (default: the last ${options.maxQueryWindowDays} days).`,
+    description: `The newest event with this key within [from, to) (default: the last 24 hours; a wider window costs more), its copy published last.`,
     parameters: [
       { name: 'key', in: 'path', required: true, description: `The record's ${key.name}.`, schema: parameterSchema(key) },
       ref('parameters', 'from'),
@@ -254,8 +257,8 @@ function windowParameters(maxQueryWindowDays: number): Json {
     example: name === 'from' ? '2024-05-01T00:00:00Z' : '2024-05-02T00:00:00Z',
   });
   return {
-    from: bound('from', 'Start of the window, inclusive', 'to minus 24 hours when listing, to minus the maximum window on lookups'),
-    to: bound('to', 'End of the window, exclusive', 'now'),
+    from: bound('from', 'Start of the window, inclusive', 'to minus 24 hours'),
+    to: bound('to', 'End of the window, exclusive', 'now, rounded up to the minute (the Query-Window header states the window served)'),
   };
 }
 
@@ -290,7 +293,7 @@ function recordSchema(schema: RecordSchema): Json {
 /** One field in wire form (../wire.ts): the JSON a client receives. */
 function wireSchema(field: FieldDefinition): Json {
   const base = wireBase(field);
-  const described = (s: Json) => (field.description ? { ...s, description: field.description } : s);
+  const described = (s: Json) => ({ ...s, ...(field.description ? { description: field.description } : {}), ...(field.deprecated ? { deprecated: true } : {}) });
   if (field.mode === FieldMode.REPEATED) return described({ type: 'array', items: base });
   if (field.mode === FieldMode.NULLABLE) return described(nullable(base));
   return described(base);
@@ -340,7 +343,7 @@ function avroRecordBody(fields: FieldDefinition[], scope: AvroScope): Json {
 
 function avroFieldSchema(field: FieldDefinition, scope: AvroScope): Json {
   const base = avroBase(field, scope);
-  const described = (s: Json) => (field.description ? { ...s, description: field.description } : s);
+  const described = (s: Json) => ({ ...s, ...(field.description ? { description: field.description } : {}), ...(field.deprecated ? { deprecated: true } : {}) });
   if (field.mode === FieldMode.REPEATED) return described({ type: 'array', items: base, default: [] });
   if (field.mode === FieldMode.NULLABLE) {
     const branch = avroBranchName(field, scope);

@@ -85,9 +85,13 @@ async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store
     location: config.location,
     schema: config.schema,
     maxBytesBilled: config.maxBytesBilled,
+    partitionGranularity: config.partitionGranularity,
     queryTimeoutMs: config.queryTimeoutMs,
     pipelineName: config.pipelineName,
-    ...(config.cacheTtlSeconds !== undefined ? { cache: { ttlMs: config.cacheTtlSeconds * 1000 } } : {}),
+    cache: {
+      ...(config.cacheTtlSeconds !== undefined ? { ttlMs: config.cacheTtlSeconds * 1000 } : {}),
+      ...(config.cacheMaxBytes !== undefined ? { maxBytes: config.cacheMaxBytes } : {}),
+    },
   });
   const publisher = config.eventsTopic ? new PubSubRestPublisher({ topic: config.eventsTopic, timeoutMs: config.queryTimeoutMs }) : undefined;
   return { store, publisher };

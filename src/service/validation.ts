@@ -28,8 +28,10 @@ export const MAX_LIMIT = 1000;
 /** Page size when `limit` is absent. */
 export const DEFAULT_LIMIT = 100;
 const MICROS_PER_DAY = 86_400_000_000n;
-/** `GET /v1/records` looks at the last day unless told otherwise. */
+/** `GET /v1/records` and `GET /v1/records/{key}` look at the last day unless told otherwise (a lookup bills its window). */
 const DEFAULT_LIST_WINDOW = MICROS_PER_DAY;
+/** A default `to` is "now" rounded up to the minute, so identical requests within a minute share one query and cache entry. */
+export const DEFAULT_TO_ROUNDING_MICROS = 60_000_000n;
 
 /** Where a transform reports problems (zod/mini's payload). */
 type Ctx = { issues: unknown[] };
@@ -76,14 +78,13 @@ export function listQuerySchema(schema: RecordSchema, limits: QueryLimits, clock
   );
 }
 
-/** Validates the query string of `GET /v1/records/{key}`: `from`/`to` (default: the maximum window ending now) and `fields`. */
+/** Validates the query string of `GET /v1/records/{key}`: `from`/`to` (default: the last 24 h) and `fields`. */
 export function getQuerySchema(schema: RecordSchema, limits: QueryLimits, clock: Clock) {
   const query = strictQuery({ from: once('from'), to: once('to'), fields: once('fields') });
   return z.pipe(
     query,
     z.transform((raw, ctx): WindowAndFields => {
-    const maxWindow = BigInt(limits.maxQueryWindowDays) * MICROS_PER_DAY;
-    const window = parseWindow(raw.from, raw.to, maxWindow, limits, clock, ctx);
+    const window = parseWindow(raw.from, raw.to, DEFAULT_LIST_WINDOW, limits, clock, ctx);
     const fields = parseFields(schema, raw.fields, ctx);
     if (!window || !fields) return z.NEVER;
     return { ...window, fields };
@@ -127,7 +128,7 @@ function parseWindow(
   if (fromText !== undefined && from === undefined) addIssue(ctx, 'from', `from must be ${hint}, got ${JSON.stringify(fromText)}`);
   if (toText !== undefined && to === undefined) addIssue(ctx, 'to', `to must be ${hint}, got ${JSON.stringify(toText)}`);
   if ((fromText !== undefined && from === undefined) || (toText !== undefined && to === undefined)) return undefined;
-  const toMicros = to ?? nowMicros(clock);
+  const toMicros = to ?? roundUp(nowMicros(clock), DEFAULT_TO_ROUNDING_MICROS);
   const fromMicros = from ?? toMicros - defaultWidth;
   if (toMicros <= fromMicros) {
     addIssue(ctx, 'to', `to must be after from (from ${fromText ?? 'default'}, to ${toText ?? 'now'})`);
@@ -186,6 +187,10 @@ function parseFields(schema: RecordSchema, text: string | undefined, ctx: Ctx): 
   // The event time is always returned: it orders the page and locates the cursor.
   const keep = new Set([...requested, schema.eventTimeField]);
   return schema.fieldNames.filter((name) => keep.has(name));
+}
+
+function roundUp(micros: bigint, unit: bigint): bigint {
+  return ((micros + unit - 1n) / unit) * unit;
 }
 
 function nowMicros(clock: Clock): bigint {

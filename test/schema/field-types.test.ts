@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as avro from 'avsc';
-import { FieldType } from '../../src';
+import { Field, FieldType } from '../../src';
 import { FIELD_TYPES, ScalarFieldType, parameterFactsOf } from '../../src/schema/field-types';
 
 const SCALAR_TYPES = Object.values(FieldType).filter((t): t is ScalarFieldType => t !== FieldType.RECORD);
@@ -17,6 +19,10 @@ const SUBSCRIPTION_WRITES: Record<string, string[]> = {
   TIMESTAMP: ['string', 'long/timestamp-micros'],
   DATE: ['string', 'int/date'],
   JSON: ['string'],
+  BYTES: ['bytes', 'fixed'],
+  TIME: ['string', 'long/time-micros'],
+  DATETIME: ['string'],
+  BIGNUMERIC: ['int', 'long', 'float', 'double', 'bytes', 'string', 'fixed', 'bytes/decimal'],
 };
 
 function avroSpelling(type: ScalarFieldType): string {
@@ -53,6 +59,11 @@ describe('FIELD_TYPES', () => {
     [FieldType.BOOLEAN, 'false', false],
     [FieldType.TIMESTAMP, '2024-05-01T12:00:00.5+02:00', '2024-05-01T10:00:00.500000Z'],
     [FieldType.DATE, '2024-02-29', '2024-02-29'],
+    [FieldType.DATETIME, '2024-5-1 10:00:00.5', '2024-05-01T10:00:00.500000'],
+    [FieldType.DATETIME, '0001-01-01', '0001-01-01T00:00:00.000000'],
+    [FieldType.BIGNUMERIC, '-00.100000000000000000000000000000000000001', '-0.1'],
+    [FieldType.BIGNUMERIC, '0.000000000000000000000000000000000000005', '0.00000000000000000000000000000000000001'],
+    [FieldType.BIGNUMERIC, '578960446186580977117854925043439539266.34992332820282019728792003956564819967', '578960446186580977117854925043439539266.34992332820282019728792003956564819967'],
   ])('%s parameter %j reads as the wire value %j, which reads as itself', (type, text, wire) => {
     const parse = parameterFactsOf(type)!.parse;
     expect(parse(text)).toEqual(wire);
@@ -66,8 +77,24 @@ describe('FIELD_TYPES', () => {
     [FieldType.BOOLEAN, 'yes'],
     [FieldType.TIMESTAMP, '2024-05-01T10:00:00'],
     [FieldType.DATE, '2023-02-29'],
+    [FieldType.DATETIME, '2024-05-01T24:00:00'],
+    [FieldType.DATETIME, '2024-05-01T10:00:00Z'],
+    [FieldType.BIGNUMERIC, '578960446186580977117854925043439539266.34992332820282019728792003956564819968'],
+    [FieldType.BIGNUMERIC, '1e3'],
   ])('fails when a %s parameter is %j', (type, text) => {
     expect(parameterFactsOf(type)!.parse(text)).toBeUndefined();
     expect(parameterFactsOf(type)!.hint).toMatch(/\w/);
+  });
+
+  test("the README's field type table says what the table says, one row per type with its factory", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const rows = new Map([...readme.matchAll(/^\| `([A-Z0-9]+)` \(`(\w+)`\) \| (\w+) \|.*\| (yes|no) \/ (yes|no) \|$/gm)].map((m) => [m[1], m.slice(2)]));
+    expect([...rows.keys()].sort()).toEqual(Object.values(FieldType).sort());
+    for (const type of SCALAR_TYPES) {
+      const facts = FIELD_TYPES[type];
+      const [factory, bigQueryType, key, cluster] = rows.get(type)!;
+      expect({ type, factory: typeof (Field as unknown as Record<string, unknown>)[factory], bigQueryType, key, cluster })
+        .toEqual({ type, factory: 'function', bigQueryType: facts.bigQueryType, key: facts.keyable ? 'yes' : 'no', cluster: facts.clusterable ? 'yes' : 'no' });
+    }
   });
 });

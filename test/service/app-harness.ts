@@ -9,14 +9,14 @@ import { T0 } from './store-contract-data';
 export const NOW_MILLIS = Number(T0 / 1000n) + 86_400_000;
 
 /** An app over the given store with a pinned clock and logs captured in memory (tests stay quiet). */
-export function harness(options: { store: Store; schema: RecordSchema; publisher?: Publisher; config?: Partial<AppConfig>; eventSchema?: RecordSchema }) {
+export function harness(options: { store: Store; schema: RecordSchema; publisher?: Publisher; config?: Partial<AppConfig>; eventSchema?: RecordSchema; nowMillis?: number }) {
   const logs: LogEntry[] = [];
   const app = createApp({
     store: options.store,
     schema: options.schema,
     config: { pipelineName: 'test-pipeline', maxQueryWindowDays: 31, projectId: 'test-project', readinessTimeoutMs: 100, ...options.config },
     logger: createLogger((entry) => logs.push(entry), Severity.DEBUG),
-    clock: { nowMillis: () => NOW_MILLIS },
+    clock: { nowMillis: () => options.nowMillis ?? NOW_MILLIS },
     publisher: options.publisher,
     eventSchema: options.eventSchema,
   });

@@ -50,10 +50,10 @@ describe('records routes on DuckDB', () => {
     for (const record of body.records) expect(Object.keys(record)).toEqual(['event_id', 'event_time', 'status']);
   });
 
-  test('GET /v1/records/{key}: the latest version; 404 when absent or outside the window', async () => {
+  test('GET /v1/records/{key}: the newest event with the key, its latest copy; 404 when absent or outside the window', async () => {
     const res = await app.request('/v1/records/evt-00040?from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&fields=status');
     expect(res.status).toBe(200);
-    expect(await bodyOf(res)).toEqual({ event_time: '2024-05-01T01:40:00.000999Z', status: 'CANCELLED' });
+    expect(await bodyOf(res)).toEqual({ event_time: '2024-05-01T01:40:00.000123Z', status: 'CANCELLED' });
     const typed = await app.request('/v1/records/typed?from=2024-05-13T00:00:00Z&to=2024-05-14T00:00:00Z');
     expect((await bodyOf(typed)).passengers).toBe('9007199254740993');
     const absent = await app.request('/v1/records/nope');
@@ -63,8 +63,30 @@ describe('records routes on DuckDB', () => {
     expect((await app.request('/v1/records/typed')).status).toBe(404);
   });
 
-  test('HEAD is answered like GET', async () => {
-    expect((await app.request('/v1/records', { method: 'HEAD' })).status).toBe(200);
+  test('HEAD on data routes is refused with 405 and Allow: GET, without querying the store', async () => {
+    const store = stubStore({ list: () => Promise.reject(new Error('must not be queried')), get: () => Promise.reject(new Error('must not be queried')) });
+    const { app: refusing } = harness({ store, schema: flightEvents });
+    for (const path of ['/v1/records', '/v1/records/evt-00040', '/v1/records?limit=nonsense']) {
+      const head = await refusing.request(path, { method: 'HEAD' });
+      expect(head.status).toBe(405);
+      expect(head.headers.get('allow')).toBe('GET');
+    }
+  });
+
+  test('the default window ends now rounded up to the minute, and every answer states its window', async () => {
+    const seen: unknown[] = [];
+    const recording = stubStore({ list: async (q) => (seen.push(q), { records: [] }), get: async (q) => (seen.push(q), undefined) });
+    // 09:59:00.5 and 09:59:59.9 share one window, hence one cache key and one BigQuery job.
+    for (const now of [Date.parse('2024-05-02T09:59:00.500Z'), Date.parse('2024-05-02T09:59:59.900Z')]) {
+      const page = await harness({ store: recording, schema: flightEvents, nowMillis: now }).app.request('/v1/records?limit=1');
+      expect(page.headers.get('query-window')).toBe('2024-05-01T10:00:00.000000Z/2024-05-02T10:00:00.000000Z');
+    }
+    expect(seen[0]).toEqual(seen[1]);
+    const explicit = await app.request('/v1/records/evt-00040?from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z');
+    expect(explicit.headers.get('query-window')).toBe('2024-05-01T00:00:00.000000Z/2024-05-02T00:00:00.000000Z');
+    // A lookup's default window is the last 24 h too, not the maximum.
+    const lookup = await app.request('/v1/records/evt-00040');
+    expect(lookup.headers.get('query-window')).toBe('2024-05-01T00:00:00.000000Z/2024-05-02T00:00:00.000000Z');
   });
 });
 
@@ -157,7 +179,7 @@ describe('typed filters and keys', () => {
 
   test('INT64 keys: safe, unsafe, and 400 when not an integer', async () => {
     const { app } = harness({ store: ticketStore, schema: tickets });
-    expect(await bodyOf(await app.request(`/v1/records/5?${window}&fields=state`))).toEqual({ event_time: '2024-05-01T00:00:00.000001Z', state: 'closed' });
+    expect(await bodyOf(await app.request(`/v1/records/5?${window}&fields=state`))).toEqual({ event_time: '2024-05-01T00:00:01.000000Z', state: 'closed' });
     expect((await bodyOf(await app.request(`/v1/records/9007199254740994?${window}`))).id).toBe('9007199254740994');
     const res = await app.request('/v1/records/abc');
     expect(res.status).toBe(400);

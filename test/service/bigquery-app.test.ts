@@ -33,7 +33,8 @@ function app(overrides: Partial<BigQueryStoreOptions> = {}) {
   return createApp({ store, schema: flightEvents, config: { pipelineName: 'flights', maxQueryWindowDays: 31 }, logger: silentLogger });
 }
 
-const WINDOW = 'from=2024-05-01T00:00:00Z&to=2024-05-31T00:00:00Z';
+/** Four days ending in the last day of the flights data: pages are read newest DAY partition first. */
+const WINDOW = 'from=2024-05-01T00:00:00Z&to=2024-05-05T00:00:00Z';
 
 describe('the API on the BigQuery store', () => {
   test('lists, pages and looks up records through BigQuery queries', async () => {
@@ -52,7 +53,13 @@ describe('the API on the BigQuery store', () => {
     expect(await one.json()).toMatchObject({ event_id: id, airline: 'AF' });
     expect((await api.request(`/v1/records/nope?${WINDOW}`)).status).toBe(404);
 
-    expect(fake.queries.map((q) => q.labels?.route)).toEqual(['list-records', 'list-records', 'get-record', 'get-record']);
+    // Each page and the lookup found their rows in the newest DAY partition; the absent key searched all three slices.
+    expect(fake.queries.map((q) => q.labels?.route)).toEqual(['list-records', 'list-records', 'get-record', 'get-record', 'get-record', 'get-record']);
+    expect(fake.queries.slice(3).map((q) => q.queryParameters?.map((p) => p.parameterValue.value).slice(0, 2))).toEqual([
+      ['2024-05-04T00:00:00.000000Z', '2024-05-05T00:00:00.000000Z'],
+      ['2024-05-03T00:00:00.000000Z', '2024-05-04T00:00:00.000000Z'],
+      ['2024-05-01T00:00:00.000000Z', '2024-05-03T00:00:00.000000Z'],
+    ]);
     expect(fake.queries.every((q) => !q.query.includes('AF') && !q.query.includes(id))).toBe(true);
   });
 

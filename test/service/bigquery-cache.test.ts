@@ -33,8 +33,9 @@ function storeWithClock(cache: Omit<QueryCacheOptions, 'now'> = {}) {
   return { store, clock };
 }
 
+/** The last 12 h: one DAY partition, so each list is one BigQuery query. */
 function recent(overrides: Partial<ListQuery> = {}): ListQuery {
-  return { fromMicros: RECENT_TO - 24n * HOUR, toMicros: RECENT_TO, limit: 10, fields: ['event_id', 'event_time'], filters: {}, ...overrides };
+  return { fromMicros: RECENT_TO - 12n * HOUR, toMicros: RECENT_TO, limit: 10, fields: ['event_id', 'event_time'], filters: {}, ...overrides };
 }
 
 describe('coalescing and caching in front of BigQuery', () => {
@@ -103,7 +104,7 @@ describe('coalescing and caching in front of BigQuery', () => {
 
   test('windows that ended long ago live for pastWindowTtlMs', async () => {
     const { store, clock } = storeWithClock({ ttlMs: 1000, pastWindowTtlMs: 600_000, settledAfterMs: 3_600_000 });
-    const old = recent({ fromMicros: RECENT_TO - 48n * HOUR, toMicros: RECENT_TO - 24n * HOUR });
+    const old = recent({ fromMicros: RECENT_TO - 36n * HOUR, toMicros: RECENT_TO - 24n * HOUR });
     await store.list(old);
     await store.list(recent());
     clock.now += 5000;
@@ -148,6 +149,33 @@ describe('QueryCache', () => {
     await load('a');
     await load('b');
     expect(loads).toEqual(['a', 'b', 'c', 'b']);
+  });
+
+  test('keeps at most maxBytes of JSON-encoded answers, least recently used out first; a huge answer is not kept', async () => {
+    const cache = new QueryCache({ maxBytes: 1000, now: () => 0 });
+    const loads: string[] = [];
+    // Each answer encodes to exactly 40 bytes of JSON ("x" plus 38 characters between the quotes).
+    const answer = (key: string) => key.padEnd(38, '.');
+    const load = (key: string) => cache.get(key, 1000, async () => (loads.push(key), answer(key)));
+    for (const key of 'abcdefghijklmnopqrstuvwxy') await load(key); // 25 x 40 = 1000 bytes: all kept
+    expect(cache.stats()).toMatchObject({ entries: 25, bytes: 1000 });
+    await load('a'); // a becomes the most recently used
+    await load('z'); // 1040 bytes: b goes
+    expect(cache.stats()).toMatchObject({ entries: 25, bytes: 1000 });
+    await load('b');
+    expect(loads.filter((k) => k === 'b')).toHaveLength(2);
+    expect(loads.filter((k) => k === 'a')).toHaveLength(1);
+    // 101 bytes is over a tenth of the budget: served, never kept.
+    expect(await cache.get('big', 1000, async () => 'x'.repeat(99))).toHaveLength(99);
+    expect(cache.stats()).toMatchObject({ entries: 25, bytes: 1000 });
+  });
+
+  test('counts hits, coalesced calls and misses', async () => {
+    const cache = new QueryCache({ now: () => 0 });
+    const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve('v'), 10));
+    await Promise.all([cache.get('k', 1000, slow), cache.get('k', 1000, slow), cache.get('k', 1000, slow)]);
+    await cache.get('k', 1000, slow);
+    expect(cache.stats()).toEqual({ hits: 1, coalesced: 2, misses: 1, entries: 1, bytes: 3 });
   });
 
   test('concurrent calls run each distinct key exactly once (property)', async () => {

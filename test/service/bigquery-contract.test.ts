@@ -30,6 +30,8 @@ describeStoreContract('BigQuery (fake server executing on DuckDB)', async (schem
   return {
     list: (q, signal) => store.list(q, signal),
     get: (q, signal) => store.get(q, signal),
+    // Writes land in the table the fake queries, as the BigQuery subscription's writes land in the real one.
+    insert: (events) => duckdb.insert(events),
     ping: (signal) => store.ping(signal),
     close: async () => {
       await store.close();

@@ -197,4 +197,43 @@ describe('the store under a byte budget', () => {
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.message).toMatch(/^the query would bill \d+ bytes, over the limit of 52428800 bytes per query; narrow the window \(from, to\)/);
   });
+
+  test('a page bills the partitions holding its rows, whatever the window; later pages start at their cursor', async () => {
+    useEngine({});
+    const store = new BigQueryStore(storeOptions(10n * MB));
+    // key (6) + event_time (8) + publish_time (8) + message_id 'mNN' (5) over the 10 rows of one DAY partition.
+    const onePartition = String(10 * 27);
+    const narrow = await store.list({ fromMicros: T0 + 2n * DAY, toMicros: T0 + 3n * DAY, limit: 5, fields: ['key', 'event_time'], filters: {} });
+    const wide = await store.list({ fromMicros: T0 + 3n * DAY - 31n * DAY, toMicros: T0 + 3n * DAY, limit: 5, fields: ['key', 'event_time'], filters: {} });
+    expect(wide).toEqual(narrow);
+    expect(fake.costs.map((c) => String(c.bytesProcessed))).toEqual([onePartition, onePartition]);
+    fake.reset();
+    // The second page needs 6 rows: the 5 left in May 3 and one from May 2; it reads those two days only.
+    const next = await store.list({ fromMicros: T0 + 3n * DAY - 31n * DAY, toMicros: T0 + 3n * DAY, limit: 5, fields: ['key'], filters: {}, cursor: wide.nextCursor });
+    expect(next.records.map((r) => r.key)).toEqual(['k-24', 'k-23', 'k-22', 'k-21', 'k-20']);
+    expect(fake.costs.map((c) => String(c.bytesProcessed))).toEqual([onePartition, onePartition]);
+  });
+
+  test('a slice over the byte budget is read as partition-aligned halves, never as a partial page', async () => {
+    useEngine({ widthScale: 1_000_000n });
+    // One DAY partition of key, event_time, publish_time and message_id bills 258 MB here; two would bill 515 MB.
+    const store = new BigQueryStore(storeOptions(300n * MB));
+    const page = await store.list({ fromMicros: T0, toMicros: T0 + 5n * DAY, limit: 25, fields: ['key'], filters: {} });
+    expect(page.records).toHaveLength(25);
+    expect(page.records[0]).toEqual({ key: 'k-29' });
+    expect(page.records[24]).toEqual({ key: 'k-05' });
+    const slices = fake.requests
+      .filter((r) => r.method === 'POST')
+      .map((r) => (r.body as { queryParameters: Array<{ parameterValue: { value: string } }> }).queryParameters.slice(0, 2).map((p) => p.parameterValue.value.slice(5, 10)));
+    // May 5, May 4, then May 2..4 refused (bills nothing) and read as May 3, May 2; then May 1.
+    expect(slices).toEqual([
+      ['05-05', '05-06'],
+      ['05-04', '05-05'],
+      ['05-02', '05-04'],
+      ['05-03', '05-04'],
+      ['05-02', '05-03'],
+      ['05-01', '05-02'],
+    ]);
+    expect(fake.costs).toHaveLength(5);
+  });
 });

@@ -74,7 +74,7 @@ describe('the fake server dialect shim (syntax only)', () => {
         .replace(/`/g, '"')
         .replace(/@/g, '$'),
     );
-    expect(shimmed).toContain('QUALIFY ROW_NUMBER() OVER (PARTITION BY "event_id" ORDER BY "publish_time" DESC, "message_id" DESC) = 1');
+    expect(shimmed).toContain('QUALIFY ROW_NUMBER() OVER (PARTITION BY "event_id", "event_time" ORDER BY "publish_time" DESC, "message_id" DESC) = 1');
   });
 
   test('binds parameters with their declared types', () => {

@@ -58,7 +58,7 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('requests', () => {
-  test('a list is one jobs.query with the SQL, typed parameters, limits and labels', async () => {
+  test('a list within one partition is one jobs.query with the SQL, typed parameters, limits and labels; the cursor bounds the slice', async () => {
     const store = createBigQueryStore(options());
     await store.list(
       listQuery({
@@ -74,19 +74,18 @@ describe('requests', () => {
         'FROM (',
         '  SELECT `event_id`, `event_time`, `airline`, `status`',
         `  FROM ${TABLE}`,
-        '  WHERE `event_time` >= @from_time AND `event_time` < @to_time',
-        '  QUALIFY ROW_NUMBER() OVER (PARTITION BY `event_id` ORDER BY `publish_time` DESC, `message_id` DESC) = 1',
+        '  WHERE `event_time` >= @from_time AND `event_time` < @to_time AND (`event_time` < @cursor_time OR (`event_time` = @cursor_time AND `event_id` < @cursor_key))',
+        '  QUALIFY ROW_NUMBER() OVER (PARTITION BY `event_id`, `event_time` ORDER BY `publish_time` DESC, `message_id` DESC) = 1',
         ')',
         'WHERE `airline` = @filter_0',
         '  AND `status` = @filter_1',
-        '  AND (`event_time` < @cursor_time OR (`event_time` = @cursor_time AND `event_id` < @cursor_key))',
         'ORDER BY `event_time` DESC, `event_id` DESC',
         'LIMIT @row_limit',
       ].join('\n'),
     );
     expect(request.queryParameters).toEqual([
       { name: 'from_time', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2024-05-01T00:00:00.000000Z' } },
-      { name: 'to_time', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2024-05-02T00:00:00.000000Z' } },
+      { name: 'to_time', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2024-05-01T01:00:00.123457Z' } },
       { name: 'filter_0', parameterType: { type: 'STRING' }, parameterValue: { value: 'AF' } },
       { name: 'filter_1', parameterType: { type: 'STRING' }, parameterValue: { value: 'DELAYED' } },
       { name: 'cursor_time', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2024-05-01T01:00:00.123456Z' } },
@@ -146,7 +145,7 @@ describe('requests', () => {
     expect(request.query).toContain('ORDER BY `at` DESC, `message_id` DESC');
   });
 
-  test('a lookup reads the latest version of the key within the window', async () => {
+  test('a lookup reads the newest event with the key within the window', async () => {
     const store = createBigQueryStore(options());
     await store.get({ key: 'evt-1', fromMicros: FROM, toMicros: TO, fields: ['event_id', 'status'] });
     const [request] = fake.queries;
@@ -156,7 +155,7 @@ describe('requests', () => {
         `FROM ${TABLE}`,
         'WHERE `event_time` >= @from_time AND `event_time` < @to_time',
         '  AND `event_id` = @record_key',
-        'ORDER BY `publish_time` DESC, `message_id` DESC',
+        'ORDER BY `event_time` DESC, `publish_time` DESC, `message_id` DESC',
         'LIMIT 1',
       ].join('\n'),
     );

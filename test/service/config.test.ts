@@ -34,6 +34,7 @@ describe('parseConfig', () => {
       maxQueryWindowDays: 31,
       queryTimeoutMs: 10_000,
       maxBytesBilled: '10737418240',
+      partitionGranularity: 'DAY',
       duckdbPath: ':memory:',
     });
     expect(config.eventsTopic).toBeUndefined();
@@ -57,6 +58,9 @@ describe('parseConfig', () => {
       EVENTS_PUBLISHERS: 'serviceAccount:Shop@acme.iam.gserviceaccount.com, user:ana@example.com',
       CACHE_TTL_SECONDS: '0',
       EVENTS_SCHEMA: schemaJson,
+      PARTITION_GRANULARITY: 'HOUR',
+      CACHE_MAX_BYTES: '1048576',
+      MAX_BODY_BYTES: '2048',
       HOST: '127.0.0.1',
       LOG_REQUEST_VALUES: 'true',
     });
@@ -71,6 +75,9 @@ describe('parseConfig', () => {
       eventsTopic: 'projects/my-project/topics/flight-events',
       eventPublishers: ['shop@acme.iam.gserviceaccount.com', 'ana@example.com'],
       cacheTtlSeconds: 0,
+      partitionGranularity: 'HOUR',
+      cacheMaxBytes: 1_048_576,
+      maxBodyBytes: 2048,
       host: '127.0.0.1',
       logRequestValues: true,
     });
@@ -110,6 +117,8 @@ describe('parseConfig', () => {
     ['MAX_BYTES_BILLED', '0', /^MAX_BYTES_BILLED must be a positive number of bytes, got "0"/],
     ['EVENTS_TOPIC', 'flight-events', /^EVENTS_TOPIC must be projects\/<project>\/topics\/<topic>/],
     ['EVENTS_SCHEMA', '{}', /^EVENTS_SCHEMA is not a valid record schema/],
+    ['MAX_BODY_BYTES', '100', /^MAX_BODY_BYTES must be an integer from 1024 to 10485760/],
+    ['PARTITION_GRANULARITY', 'MONTH', /^PARTITION_GRANULARITY must be DAY or HOUR, got "MONTH"/],
     ['LOG_REQUEST_VALUES', 'yes', /^LOG_REQUEST_VALUES must be true or false, got "yes"/],
   ])('fails when %s is %s', (name, value, message) => {
     const events = name === 'EVENTS_TOPIC' ? { EVENTS_PUBLISHERS: 'user:ana@example.com' } : {};

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Field, FieldMode, RecordSchema } from '../../src/schema';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
@@ -6,6 +9,13 @@ import { T0, flightEvents, published } from './store-contract-data';
 
 describeStoreContract('DuckDB', async (schema, events) => {
   const store = await DuckDbStore.create({ schema });
+  await store.insert(events);
+  return store;
+});
+
+// The shape before the write-time index, still used once SQL changed the table behind the index's back.
+describeStoreContract('DuckDB ranking the window per read', async (schema, events) => {
+  const store = await DuckDbStore.create({ schema, readIndex: false });
   await store.insert(events);
   return store;
 });
@@ -93,7 +103,7 @@ describe('DuckDbStore', () => {
   test('answers list queries in one phase when a view without rowid stands in for the table', async () => {
     const store = await DuckDbStore.create({ schema: tiny });
     await store.insert([
-      published({ id: 'a', event_time: T0 + 1n, amount: '1', doc: null }, 'm1', T0),
+      published({ id: 'a', event_time: T0 + 3n, amount: '1', doc: null }, 'm1', T0),
       published({ id: 'a', event_time: T0 + 3n, amount: '2', doc: null }, 'm2', T0 + 1n),
       published({ id: 'b', event_time: T0 + 2n, amount: '3', doc: '{"x":[1]}' }, 'm3', T0),
     ]);
@@ -132,5 +142,61 @@ describe('DuckDbStore', () => {
     expect((await reopened.list(window)).records).toHaveLength(1);
     await reopened.close();
     require('node:fs').rmSync(path, { force: true });
+  });
+});
+
+describe('the write-time index of the DuckDB store', () => {
+  const keyed = new RecordSchema({
+    name: 'Keyed',
+    fields: [Field.string('id', required), Field.timestamp('event_time', required), Field.string('state')],
+    eventTimeField: 'event_time',
+    keyField: 'id',
+    clusteringFields: ['state'],
+  });
+  const copies = [
+    published({ id: 'a', event_time: T0 + 5n, state: 'old' }, 'm1', T0),
+    published({ id: 'a', event_time: T0 + 5n, state: 'new' }, 'm2', T0 + 1n),
+    published({ id: 'b', event_time: T0 + 6n, state: 'only' }, 'm3', T0),
+  ];
+  const all = { fromMicros: T0, toMicros: T0 + 3_600_000_000n, limit: 10, fields: ['id', 'state'], filters: {} };
+
+  test('holds one row per event, the latest copy, whatever order the copies arrive in', async () => {
+    const store = await DuckDbStore.create({ schema: keyed });
+    await store.insert([copies[1], copies[2]]);
+    await store.insert([copies[0]]); // an older copy arriving late never wins
+    const rows = await store.withReadOnlyConnection(async (c) => (await c.runAndReadAll(`SELECT "__key", "state" FROM records_latest ORDER BY 1`)).getRowObjectsJson());
+    expect(rows).toEqual([{ __key: 'a', state: 'new' }, { __key: 'b', state: 'only' }]);
+    expect((await store.list(all)).records).toEqual([{ id: 'b', state: 'only' }, { id: 'a', state: 'new' }]);
+    await store.close();
+  });
+
+  test('reads rank the window when asked or once SQL ran through withConnection, with the same answers', async () => {
+    const indexed = await DuckDbStore.create({ schema: keyed });
+    const ranked = await DuckDbStore.create({ schema: keyed, readIndex: false });
+    for (const store of [indexed, ranked]) await store.insert(copies);
+    expect(await ranked.list(all)).toEqual(await indexed.list(all));
+    // A row written behind the index's back is still seen: the store stops trusting the index.
+    await indexed.withConnection((c) => c.run(`INSERT INTO records VALUES ('c', TIMESTAMP '2024-05-01 00:00:01', 'raw', 'local', 'm4', TIMESTAMP '2024-05-01', NULL)`));
+    expect((await indexed.list(all)).records[0]).toEqual({ id: 'c', state: 'raw' });
+    await indexed.close();
+    await ranked.close();
+  });
+
+  test('a database file from before the index gets it built at open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duckdb-index-'));
+    try {
+      const path = join(dir, 'old.duckdb');
+      const old = await DuckDbStore.create({ schema: keyed, path });
+      await old.insert(copies);
+      await old.withConnection((c) => c.run('DROP TABLE records_latest'));
+      await old.close();
+      const reopened = await DuckDbStore.create({ schema: keyed, path });
+      expect((await reopened.list(all)).records).toEqual([{ id: 'b', state: 'only' }, { id: 'a', state: 'new' }]);
+      const count = await reopened.withReadOnlyConnection(async (c) => (await c.runAndReadAll('SELECT count(*) AS n FROM records_latest')).getRowObjectsJson());
+      expect(count).toEqual([{ n: '2' }]);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

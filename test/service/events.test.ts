@@ -130,6 +130,16 @@ describe('POST /v1/events (local)', () => {
     expect((await errorOf(res)).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  test('fails when the body is over 1 MiB by default: 413 (about one Pub/Sub message)', async () => {
+    const { app } = harness({ store: stubStore(), schema: flightEvents, publisher: { publish: async () => [] } });
+    const event = JSON.stringify(valid());
+    const body = `[${Array(Math.ceil((1024 * 1024) / event.length) + 1).fill(event).join(',')}]`;
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    const res = await app.request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(413);
+    expect((await errorOf(res)).message).toMatch(/larger than 1048576 bytes/);
+  });
+
   test('values Avro accepts but the table refuses are dead-lettered, logged, and not lost', async () => {
     const res = await env.post([{ ...valid(), event_id: 'bad', revenue_eur: { string: 'lots' } }, { ...valid(), event_id: 'good' }]);
     expect(res.status).toBe(200);

@@ -50,7 +50,8 @@ const STATUSES = ['SCHEDULED', 'BOARDING', 'DEPARTED', 'ARRIVED', 'DELAYED'];
 /** Number of distinct flight keys in the bulk of the flights data set. */
 export const BULK_FLIGHTS = 2400;
 
-function flight(i: number, eventTime: bigint, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+/** Bulk flight i at an event time, with overrides. */
+export function flight(i: number, eventTime: bigint, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     event_id: `evt-${String(i).padStart(5, '0')}`,
     event_time: eventTime,
@@ -83,27 +84,32 @@ export function published(record: Record<string, unknown>, messageId: string, pu
 
 /**
  * Flights: 2,400 keys over 100 hours from T0, five keys per event time (so the key breaks ties), a typed row
- * exercising every wire type, re-published keys (latest publish_time wins, equal publish_time -> highest
- * message_id wins) and window-edge rows in hour 200.
+ * exercising every wire type, copies of events (same key and event time: the latest publish_time wins, equal
+ * publish_time -> highest message_id wins), one key re-used for a later event, and window-edge rows in hour 200.
  */
 export function flightData(): StoredEvent[] {
   const events: StoredEvent[] = [];
   for (let i = 0; i < BULK_FLIGHTS; i++) {
-    const eventTime = T0 + BigInt(Math.floor(i / 5)) * 750_000_000n + 123n; // odd micros to test precision
-    events.push(published(flight(i, eventTime), `m-${String(i).padStart(6, '0')}`, PUBLISHED + BigInt(i)));
+    events.push(published(flight(i, bulkEventTime(i)), `m-${String(i).padStart(6, '0')}`, PUBLISHED + BigInt(i)));
   }
-  // Re-published: a later version changes the status and moves the event time.
+  // Corrected copies: a later copy of the same event (same event time) changes the status.
   for (let i = 0; i < BULK_FLIGHTS; i += 40) {
-    const eventTime = T0 + BigInt(Math.floor(i / 5)) * 750_000_000n + 999n;
-    events.push(published(flight(i, eventTime, { status: 'CANCELLED' }), `n-${String(i).padStart(6, '0')}`, PUBLISHED + 10_000_000n + BigInt(i)));
+    events.push(published(flight(i, bulkEventTime(i), { status: 'CANCELLED' }), `n-${String(i).padStart(6, '0')}`, PUBLISHED + 10_000_000n + BigInt(i)));
   }
-  // A stale version published later in the batch order but with an older publish_time must lose.
-  events.push(published(flight(1, T0 + 555n, { status: 'STALE' }), 'z-stale', PUBLISHED - 1n));
-  // Same publish_time twice: the higher message_id wins.
-  events.push(published(flight(2, T0 + 777n, { status: 'TIE-LOSER' }), 'm-000002-a', PUBLISHED + 2n));
-  events.push(published(flight(2, T0 + 778n, { status: 'TIE-WINNER' }), 'm-000002-b', PUBLISHED + 2n));
+  // A stale copy published later in the batch order but with an older publish_time must lose.
+  events.push(published(flight(1, bulkEventTime(1), { status: 'STALE' }), 'z-stale', PUBLISHED - 1n));
+  // Same publish_time as the first copy (m-000002): the highest message_id wins.
+  events.push(published(flight(2, bulkEventTime(2), { status: 'TIE-LOSER' }), 'm-000002-a', PUBLISHED + 2n));
+  events.push(published(flight(2, bulkEventTime(2), { status: 'TIE-WINNER' }), 'm-000002-b', PUBLISHED + 2n));
+  // The same key at another event time is another event: both are listed, the lookup finds the newer one.
+  events.push(published(flight(3, T0 + 50n * MICROS_PER_HOUR, { status: 'RESCHEDULED' }), 'r-000003', PUBLISHED + 3n));
   events.push(...edgeFlights(), published(typedFlight(), 'm-typed', PUBLISHED));
   return events;
+}
+
+/** Event time of bulk flight i: five keys share each event time, 750 s apart, odd micros to test precision. */
+export function bulkEventTime(i: number): bigint {
+  return T0 + BigInt(Math.floor(i / 5)) * 750_000_000n + 123n;
 }
 
 /** Hour 200: from = EDGE_FROM, to = EDGE_TO; rows at from-1µs, from, to-1µs and to. */
@@ -184,7 +190,7 @@ export function readingData(): StoredEvent[] {
   return events;
 }
 
-/** Tickets: INT64 keys (some beyond 2^53), a TIMESTAMP clustering field, one re-published key. */
+/** Tickets: INT64 keys (some beyond 2^53), a TIMESTAMP clustering field, one corrected copy. */
 export function ticketData(): StoredEvent[] {
   const events: StoredEvent[] = [];
   for (let i = 0; i < 300; i++) {
@@ -192,7 +198,7 @@ export function ticketData(): StoredEvent[] {
     const due = i % 10 === 0 ? null : T0 + BigInt(i % 3) * MICROS_PER_HOUR;
     events.push(published({ id, event_time: T0 + BigInt(Math.floor(i / 4)) * 1_000_000n, due, state: 'open' }, `t-${i}`, PUBLISHED));
   }
-  events.push(published({ id: 5n, event_time: T0 + 1n, due: T0, state: 'closed' }, 't-5-v2', PUBLISHED + 5n));
+  events.push(published({ id: 5n, event_time: T0 + 1_000_000n, due: T0, state: 'closed' }, 't-5-v2', PUBLISHED + 5n));
   return events;
 }
 
@@ -214,7 +220,7 @@ export function expectedRecords(schema: RecordSchema, events: StoredEvent[], q: 
     const t = BigInt(e.record[schema.eventTimeField] as bigint);
     return t >= q.fromMicros && t < q.toMicros;
   });
-  const versions = schema.keyField ? latestVersions(schema.keyField, inWindow) : inWindow;
+  const versions = schema.keyField ? latestCopies(schema, inWindow) : inWindow;
   const matching = versions.filter((e) =>
     Object.entries(q.filters).every(([name, value]) => expectedWire(schema.field(name)!, e.record[name]) === value),
   );
@@ -228,10 +234,11 @@ export function expectedRecords(schema: RecordSchema, events: StoredEvent[], q: 
   return matching.map((e) => Object.fromEntries(q.fields.map((f) => [f, expectedWire(schema.field(f)!, e.record[f])])));
 }
 
-function latestVersions(keyField: string, events: StoredEvent[]): StoredEvent[] {
+/** One copy per event (key and event time): the latest publish_time, then the highest message_id. */
+function latestCopies(schema: RecordSchema, events: StoredEvent[]): StoredEvent[] {
   const latest = new Map<string, StoredEvent>();
   for (const e of events) {
-    const key = String(e.record[keyField]);
+    const key = `${String(e.record[schema.keyField!])}@${String(e.record[schema.eventTimeField])}`;
     const current = latest.get(key);
     const newer =
       !current ||

@@ -8,9 +8,12 @@ import {
   T0,
   TYPED_TIME,
   TYPED_WIRE,
+  bulkEventTime,
   expectedRecords,
+  flight,
   flightData,
   flightEvents,
+  published,
   query,
   readingData,
   readings,
@@ -78,7 +81,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const { records, pages } = await listAll(store, q);
         const expected = expectedRecords(flightEvents, events, q);
         expect(expected.length).toBeGreaterThan(BULK_FLIGHTS);
-        expect(new Set(ids(records)).size).toBe(records.length);
+        expect(new Set(records.map((r) => `${r.event_id}@${r.event_time}`)).size).toBe(records.length);
         expect(records).toEqual(expected);
         expect(pages.slice(0, -1).every((p) => p.records.length === 97 && p.nextCursor)).toBe(true);
         expect(pages[pages.length - 1].nextCursor).toBeUndefined();
@@ -115,32 +118,43 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         }
       });
 
-      test('each key appears once, latest publish_time wins, then the highest message_id', async () => {
+      test('each event (key and event time) appears once: latest publish_time wins, then the highest message_id', async () => {
         const q = query(flightEvents, { fields: ['event_id', 'status', 'event_time'] });
         const { records } = await listAll(store, q);
-        const byId = new Map(records.map((r) => [r.event_id, r]));
-        expect(byId.size).toBe(records.length);
-        expect(byId.get('evt-00040')).toMatchObject({ status: 'CANCELLED', event_time: '2024-05-01T01:40:00.000999Z' });
-        expect(byId.get('evt-00001')?.status).toBe('BOARDING');
-        expect(byId.get('evt-00002')?.status).toBe('TIE-WINNER');
+        const events = new Map(records.map((r) => [`${r.event_id}@${r.event_time}`, r]));
+        expect(events.size).toBe(records.length);
+        expect(records.filter((r) => r.event_id === 'evt-00040')).toEqual([{ event_id: 'evt-00040', status: 'CANCELLED', event_time: '2024-05-01T01:40:00.000123Z' }]);
+        expect(records.filter((r) => r.event_id === 'evt-00001').map((r) => r.status)).toEqual(['BOARDING']);
+        expect(records.filter((r) => r.event_id === 'evt-00002').map((r) => r.status)).toEqual(['TIE-WINNER']);
       });
 
-      test('a stale version never reappears under a filter', async () => {
+      test('a key at another event time is another event: both are listed, newest first', async () => {
+        const { records } = await listAll(store, query(flightEvents, { fields: ['event_id', 'status', 'event_time'] }));
+        expect(records.filter((r) => r.event_id === 'evt-00003')).toEqual([
+          { event_id: 'evt-00003', status: 'RESCHEDULED', event_time: '2024-05-03T02:00:00.000000Z' },
+          { event_id: 'evt-00003', status: 'ARRIVED', event_time: '2024-05-01T00:00:00.000123Z' },
+        ]);
+      });
+
+      test('a stale copy never reappears under a filter', async () => {
         const cases: Array<Record<string, string>> = [{ status: 'STALE' }, { status: 'TIE-LOSER' }];
         for (const filters of cases) {
           expect((await store.list(query(flightEvents, { filters }))).records).toEqual([]);
         }
-        // evt-00040 was SCHEDULED before it was re-published as CANCELLED.
+        // evt-00040 was SCHEDULED before a later copy corrected it to CANCELLED.
         const { records } = await listAll(store, query(flightEvents, { filters: { status: 'SCHEDULED' }, fields: ['event_id'] }));
         expect(ids(records)).not.toContain('evt-00040');
         expect(ids(records)).toContain('evt-00005');
       });
 
-      test('get returns the latest version within the window', async () => {
+      test('get returns the newest event with the key within the window, its latest copy', async () => {
         const window = { fromMicros: T0, toMicros: T0 + 1000n * MICROS_PER_HOUR, fields: flightEvents.fieldNames };
         expect(await store.get({ ...window, key: 'typed' })).toEqual(TYPED_WIRE);
         expect(await store.get({ ...window, key: 'evt-00040', fields: ['event_id', 'status'] })).toEqual({ event_id: 'evt-00040', status: 'CANCELLED' });
         expect(await store.get({ ...window, key: 'evt-00002', fields: ['status'] })).toEqual({ status: 'TIE-WINNER' });
+        expect(await store.get({ ...window, key: 'evt-00003', fields: ['status'] })).toEqual({ status: 'RESCHEDULED' });
+        // A window ending before the newer event finds the older one.
+        expect(await store.get({ ...window, toMicros: T0 + 10n * MICROS_PER_HOUR, key: 'evt-00003', fields: ['status'] })).toEqual({ status: 'ARRIVED' });
       });
 
       test('get returns undefined when the key is absent or outside the window', async () => {
@@ -157,6 +171,49 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       test('ping resolves', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
+      });
+    });
+
+    describe('copies arriving while a client pages', () => {
+      // 600 bulk flights, 5 per event time; 120 event times, 750 s apart.
+      const events = flightData().slice(0, 600);
+      let store: Store;
+      beforeAll(async () => {
+        store = await makeStore(flightEvents, events);
+      });
+      afterAll(() => store?.close());
+
+      test('no duplicate and no stale copy across pages, copies published between pages included', async () => {
+        const q = query(flightEvents, { limit: 50, fields: ['event_id', 'event_time', 'status'] });
+        const seen: WireRecord[] = [];
+        let page = await store.list(q);
+        seen.push(...page.records);
+        page = await store.list({ ...q, cursor: page.nextCursor });
+        seen.push(...page.records);
+        // Late copies (a later publish_time, same key and event time) of events already read and of events still to come.
+        const late = [599, 560, 301, 300, 5].map((i) => published(flight(i, bulkEventTime(i), { status: 'LATE' }), `late-${i}`, T0 + 10_000n * MICROS_PER_HOUR));
+        expect(store.insert).toBeDefined();
+        await store.insert!(late);
+        while (page.nextCursor) {
+          page = await store.list({ ...q, cursor: page.nextCursor });
+          seen.push(...page.records);
+        }
+        const events = seen.map((r) => `${r.event_id}@${r.event_time}`);
+        expect(new Set(events).size).toBe(seen.length);
+        expect(seen).toHaveLength(600);
+        const status = new Map(seen.map((r) => [r.event_id, r.status]));
+        // Read before the copies arrived: the copy then current; read after: the late copy.
+        expect([599, 560, 301, 300, 5].map((i) => status.get(`evt-${String(i).padStart(5, '0')}`))).toEqual([
+          expect.not.stringMatching('LATE'),
+          expect.not.stringMatching('LATE'),
+          'LATE',
+          'LATE',
+          'LATE',
+        ]);
+        // Every later read sees only the latest copies.
+        const again = await listAll(store, q);
+        expect(again.records.filter((r) => r.status === 'LATE').map((r) => r.event_id)).toEqual(['evt-00599', 'evt-00560', 'evt-00301', 'evt-00300', 'evt-00005']);
+        expect(again.records).toHaveLength(600);
       });
     });
 
@@ -203,7 +260,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const q = query(tickets, { limit: 7 });
         const { records } = await listAll(store, q);
         expect(records).toEqual(expectedRecords(tickets, events, q));
-        expect(records.filter((r) => r.id === 5)).toEqual([{ id: 5, event_time: '2024-05-01T00:00:00.000001Z', due: '2024-05-01T00:00:00.000000Z', state: 'closed' }]);
+        expect(records.filter((r) => r.id === 5)).toEqual([{ id: 5, event_time: '2024-05-01T00:00:01.000000Z', due: '2024-05-01T00:00:00.000000Z', state: 'closed' }]);
         expect(records.map((r) => r.id)).toContain('9007199254740994');
       });
 

@@ -19,17 +19,22 @@ export interface EventProblem {
  */
 export class AvroEventValidator {
   private readonly type: avro.Type;
+  private readonly fields: FieldDefinition[];
+  private readonly hasBytes: boolean;
 
   public constructor(schema: RecordSchema) {
     // Required here, not at the top: avsc is only evaluated when events are enabled, keeping cold starts short.
     const avsc: typeof avro = require('avsc');
     this.type = avsc.Type.forSchema(schema.toAvro(), { wrapUnions: true });
+    this.fields = schema.fields;
+    this.hasBytes = schema.fields.some(holdsBytes);
   }
 
   /** The first problem of the event, or undefined when Pub/Sub would accept it. */
   public problem(event: unknown): EventProblem | undefined {
     let found: EventProblem | undefined;
-    this.type.isValid(event, {
+    const value = this.hasBytes ? withBuffers(this.fields, event) : event;
+    this.type.isValid(value, {
       noUndeclaredFields: true,
       errorHook: (path: string[], value: unknown, type: avro.Type) => {
         found ??= describe(path, value, type);
@@ -37,6 +42,40 @@ export class AvroEventValidator {
     });
     return found;
   }
+}
+
+function holdsBytes(field: FieldDefinition): boolean {
+  return field.type === FieldType.BYTES || (field.fields ?? []).some(holdsBytes);
+}
+
+/**
+ * The event with each BYTES value in its JSON encoding (one character per byte, U+0000 to U+00FF) turned into the
+ * Buffer avsc validates; anything else is left as is, so avsc reports it. The event itself is not changed.
+ */
+function withBuffers(fields: readonly FieldDefinition[], event: unknown): unknown {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return event;
+  const record = event as Record<string, unknown>;
+  const copy: Record<string, unknown> = { ...record };
+  for (const field of fields) {
+    if (!holdsBytes(field) || !(field.name in record)) continue;
+    const convert = (v: unknown): unknown => (field.type === FieldType.BYTES ? toBuffer(v) : withBuffers(field.fields ?? [], v));
+    const value = record[field.name];
+    if (field.mode === FieldMode.REPEATED) copy[field.name] = Array.isArray(value) ? value.map(convert) : value;
+    else if (field.mode === FieldMode.NULLABLE) copy[field.name] = mapBranch(value, convert);
+    else copy[field.name] = convert(value);
+  }
+  return copy;
+}
+
+/** A wrapped union's one branch `{"<name>": value}` with its value converted. */
+function mapBranch(value: unknown, convert: (v: unknown) => unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const entries = Object.entries(value);
+  return entries.length === 1 ? { [entries[0][0]]: convert(entries[0][1]) } : value;
+}
+
+function toBuffer(value: unknown): unknown {
+  return typeof value === 'string' && !/[\u0100-\uffff]/.test(value) ? Buffer.from(value, 'latin1') : value;
 }
 
 /** The stored form of a valid event (see ../store/duckdb-values.ts): union wrappers removed, nothing else changed. */

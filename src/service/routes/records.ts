@@ -1,11 +1,12 @@
 import { zValidator } from '@hono/zod-validator';
-import { Hono } from 'hono';
+import { Hono, MiddlewareHandler } from 'hono';
 import type { RecordSchema } from '../../schema/record-schema';
 import type { AppEnv } from '../app-env';
 import type { Clock } from '../clock';
 import { encodeCursor } from '../cursor';
 import { ApiError, ErrorCode } from '../http-error';
 import type { Store } from '../store/store';
+import { microsToIso } from '../../schema/wire';
 import { QueryLimits, getQuerySchema, listQuerySchema, parseKey, safeParse, validationError } from '../validation';
 
 /** What the records resource needs. */
@@ -23,18 +24,31 @@ const throwOnInvalid = (result: { success: boolean; error?: unknown }) => {
 };
 
 /**
+ * HEAD would run the whole query only to drop its body (Hono answers HEAD with the GET handler): refused, with the
+ * method that works, before any validation or query. Attached per route, so unknown paths keep their 404 route.
+ */
+const refuseHead: MiddlewareHandler<AppEnv> = async (c, next) => (c.req.method === 'HEAD' ? c.body(null, 405, { Allow: 'GET' }) : next());
+
+/** The resolved window (defaults applied, `to` rounded), as an ISO 8601 interval, so a client sees what it was served. */
+const windowHeader = (window: { fromMicros: bigint; toMicros: bigint }) => `${microsToIso(window.fromMicros)}/${microsToIso(window.toMicros)}`;
+
+/**
  * `GET /v1/records` (a page of records, newest first, `nextCursor` while more remain) and, when the schema has a
  * key, `GET /v1/records/{key}` (the latest version of one record, 404 when absent).
  */
 export const recordRoutes = ({ store, schema, limits, clock }: RecordRoutesDeps) => {
-  const list = new Hono<AppEnv>().get('/', zValidator('query', listQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
-    const page = await store.list(c.req.valid('query'), c.req.raw.signal);
+  const list = new Hono<AppEnv>().get('/', refuseHead, zValidator('query', listQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
+    const query = c.req.valid('query');
+    const page = await store.list(query, c.req.raw.signal);
+    c.header('Query-Window', windowHeader(query));
     return c.json({ records: page.records, ...(page.nextCursor ? { nextCursor: encodeCursor(page.nextCursor) } : {}) });
   });
   if (!schema.keyField) return list;
-  return list.get('/:key', zValidator('query', getQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
+  return list.get('/:key', refuseHead, zValidator('query', getQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
     const key = parseKey(schema, c.req.param('key'));
-    const record = await store.get({ key, ...c.req.valid('query') }, c.req.raw.signal);
+    const window = c.req.valid('query');
+    c.header('Query-Window', windowHeader(window));
+    const record = await store.get({ key, ...window }, c.req.raw.signal);
     if (!record) throw new ApiError(404, ErrorCode.NOT_FOUND, `no record with ${schema.keyField} ${JSON.stringify(key)} in the window`);
     return c.json(record);
   });

@@ -1,7 +1,7 @@
 import { FieldType } from '../../schema/field';
 import { FIELD_TYPES, ScalarFieldType } from '../../schema/field-types';
-import { canonicalNumeric } from '../../schema/numeric';
-import { int64ToWire, microsToIso } from '../../schema/wire';
+import { canonicalBigNumeric, canonicalNumeric } from '../../schema/numeric';
+import { dateTimeToWire, int64ToWire, microsToIso, parseDateTime, parseTimeOfDay, timeOfDayToWire } from '../../schema/wire';
 import type { WireRecord, WireValue } from './store';
 
 /**
@@ -68,7 +68,7 @@ function decodeScalar(field: ResultField, value: unknown, path: string): WireVal
   if (type === 'RECORD' || type === 'STRUCT') return decodeStruct(field.fields ?? [], value, path);
   if (typeof value !== 'string') throw new MalformedResponseError(`${path} (${type}) is ${typeof value}, expected text`);
   const fieldType = FIELD_TYPE_OF_RESULT_TYPE.get(type);
-  // Types no field has (GEOGRAPHY, INTERVAL, anything newer) pass through as BigQuery formats them.
+  // Types no field has (GEOGRAPHY, INTERVAL, RANGE, anything newer) pass through as BigQuery formats them.
   return fieldType === undefined ? value : DECODERS[fieldType](value, path);
 }
 
@@ -96,6 +96,26 @@ const DECODERS: Record<ScalarFieldType, (value: string, path: string) => WireVal
     } catch {
       throw new MalformedResponseError(`${path} is not JSON text`);
     }
+  },
+  // BigQuery sends BYTES base64-encoded, which is also their wire form.
+  [FieldType.BYTES]: (value, path) => {
+    if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw new MalformedResponseError(`${path} is not base64: ${value}`);
+    return value;
+  },
+  [FieldType.TIME]: (value, path) => {
+    const micros = parseTimeOfDay(value);
+    if (micros === undefined) throw new MalformedResponseError(`${path} is not a TIME: ${value}`);
+    return timeOfDayToWire(micros);
+  },
+  [FieldType.DATETIME]: (value, path) => {
+    const micros = parseDateTime(value);
+    if (micros === undefined) throw new MalformedResponseError(`${path} is not a DATETIME: ${value}`);
+    return dateTimeToWire(micros);
+  },
+  [FieldType.BIGNUMERIC]: (value, path) => {
+    const text = canonicalBigNumeric(value);
+    if (text === undefined) throw new MalformedResponseError(`${path} is not a BIGNUMERIC: ${value}`);
+    return text;
   },
 };
 

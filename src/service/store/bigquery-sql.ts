@@ -64,8 +64,10 @@ export function parameter(name: string, type: BigQueryParameterType, value: stri
 }
 
 /**
- * The list statement. With a key, the subquery keeps the latest version of each key over the whole window
- * before the clustering filters and the cursor apply, so a stale version can never resurface on a later page.
+ * The list statement over one slice `[fromMicros, toMicros)` of the window (the store walks the window newest slice
+ * first, see ./page-slices.ts). With a key, the subquery keeps the latest copy of each event (key and event time:
+ * copies of an event share its event time, so they all lie in the slice) before the clustering filters apply, so a
+ * stale copy can never match a filter; the cursor bounds the same subquery, as it only compares event time and key.
  */
 export function buildListQuery(schema: RecordSchema, table: string, query: ListQuery): BuiltQuery {
   const eventTime = quoteIdentifier(schema.eventTimeField);
@@ -81,36 +83,41 @@ export function buildListQuery(schema: RecordSchema, table: string, query: ListQ
     params.push(parameter(param, parameterTypeOf(field), query.filters[name]));
     outer.push(`${quoteIdentifier(name)} = @${param}`);
   });
+  const inner: string[] = [];
   if (query.cursor) {
     params.push(parameter('cursor_time', 'TIMESTAMP', BigInt(query.cursor.eventTimeMicros)));
     params.push(parameter('cursor_key', tieBreakerType(schema), query.cursor.tieBreaker));
-    outer.push(`(${eventTime} < @cursor_time OR (${eventTime} = @cursor_time AND ${tieBreaker} < @cursor_key))`);
+    inner.push(`(${eventTime} < @cursor_time OR (${eventTime} = @cursor_time AND ${tieBreaker} < @cursor_key))`);
   }
   params.push(parameter('row_limit', 'INT64', query.limit + 1));
 
   const selected = selectedColumns(schema, query.fields, [schema.eventTimeField, tieName]);
-  const inner = [...new Set([...selected, ...filterNames])];
+  const columns = [...new Set([...selected, ...filterNames])];
   const where = outer.length > 0 ? `\nWHERE ${outer.join('\n  AND ')}` : '';
   const sql = [
     `SELECT ${selected.map(quoteIdentifier).join(', ')}`,
-    `FROM (${windowSubquery(schema, table, inner)}\n)${where}`,
+    `FROM (${windowSubquery(schema, table, columns, inner)}\n)${where}`,
     `ORDER BY ${eventTime} DESC, ${tieBreaker} DESC`,
     'LIMIT @row_limit',
   ].join('\n');
   return { sql, params };
 }
 
-/** The lookup statement: the latest version of one key within the window, or no row. */
+/**
+ * The lookup statement over one slice of the window: the newest event with the key (its latest copy), or no row.
+ * The store searches the window newest slice first and stops at the first slice holding the key.
+ */
 export function buildGetQuery(schema: RecordSchema, table: string, query: GetQuery): BuiltQuery {
   if (!schema.keyField) throw new Error(`schema ${schema.name} has no keyField: records cannot be looked up by key`);
   const key = quoteIdentifier(schema.keyField);
+  const eventTime = quoteIdentifier(schema.eventTimeField);
   const selected = selectedColumns(schema, query.fields, []);
   const sql = [
     `SELECT ${selected.map(quoteIdentifier).join(', ')}`,
     `FROM ${table}`,
-    `WHERE ${quoteIdentifier(schema.eventTimeField)} >= @from_time AND ${quoteIdentifier(schema.eventTimeField)} < @to_time`,
+    `WHERE ${eventTime} >= @from_time AND ${eventTime} < @to_time`,
     `  AND ${key} = @record_key`,
-    `ORDER BY ${quoteIdentifier(PUBLISH_TIME_COLUMN)} DESC, ${quoteIdentifier(MESSAGE_ID_COLUMN)} DESC`,
+    `ORDER BY ${eventTime} DESC, ${quoteIdentifier(PUBLISH_TIME_COLUMN)} DESC, ${quoteIdentifier(MESSAGE_ID_COLUMN)} DESC`,
     'LIMIT 1',
   ].join('\n');
   const params = [...windowParameters(query), parameter('record_key', tieBreakerType(schema), query.key)];
@@ -122,17 +129,17 @@ function windowParameters(query: { fromMicros: bigint; toMicros: bigint }): Quer
   return [parameter('from_time', 'TIMESTAMP', query.fromMicros), parameter('to_time', 'TIMESTAMP', query.toMicros)];
 }
 
-/** The rows of the window (the partition filter first), one per key when the schema has a key. */
-function windowSubquery(schema: RecordSchema, table: string, columns: string[]): string {
+/** The rows of the slice (the partition filter first), one per event (key and event time) when the schema has a key. */
+function windowSubquery(schema: RecordSchema, table: string, columns: string[], conditions: string[]): string {
   const eventTime = quoteIdentifier(schema.eventTimeField);
   const lines = [
     `SELECT ${columns.map(quoteIdentifier).join(', ')}`,
     `FROM ${table}`,
-    `WHERE ${eventTime} >= @from_time AND ${eventTime} < @to_time`,
+    `WHERE ${[`${eventTime} >= @from_time AND ${eventTime} < @to_time`, ...conditions].join(' AND ')}`,
   ];
   if (schema.keyField) {
     const order = `${quoteIdentifier(PUBLISH_TIME_COLUMN)} DESC, ${quoteIdentifier(MESSAGE_ID_COLUMN)} DESC`;
-    lines.push(`QUALIFY ROW_NUMBER() OVER (PARTITION BY ${quoteIdentifier(schema.keyField)} ORDER BY ${order}) = 1`);
+    lines.push(`QUALIFY ROW_NUMBER() OVER (PARTITION BY ${quoteIdentifier(schema.keyField)}, ${eventTime} ORDER BY ${order}) = 1`);
   }
   return lines.map((l) => `\n  ${l}`).join('');
 }

@@ -6,6 +6,7 @@ import { decodeRows, MalformedResponseError, ResultField, ResultRow } from './bi
 import { toStoreError } from './bigquery-errors';
 import { BuiltQuery, buildGetQuery, buildListQuery, MESSAGE_ID_COLUMN, PING_SQL, tableReference } from './bigquery-sql';
 import { StoreError, StoreErrorKind } from './errors';
+import { PARTITION_MICROS, PartitionGranularity, Slice, pageSlices, pageUpperBound, splitSlice } from './page-slices';
 import { cachedStore, QueryCacheOptions } from './query-cache';
 import type { GetQuery, ListQuery, Page, Store, WireRecord } from './store';
 
@@ -27,6 +28,12 @@ export interface BigQueryStoreOptions {
   readonly schema: RecordSchema;
   /** Upper bound on bytes billed per query; BigQuery fails a query that would bill more. */
   readonly maxBytesBilled: number | bigint | string;
+  /**
+   * Time partitioning of the table behind the view: pages read the window one partition-aligned slice at a time.
+   *
+   * @default PartitionGranularity.DAY (the analytics table's default)
+   */
+  readonly partitionGranularity?: PartitionGranularity;
   /** Time one query may take end to end, including polling and result pages. */
   readonly queryTimeoutMs: number;
   /** Name of the pipeline, sent as the `pipeline` label for cost attribution. */
@@ -86,6 +93,7 @@ export class BigQueryStore implements Store {
   private readonly client: BigQuery;
   private readonly table: string;
   private readonly labels: Record<string, string>;
+  private readonly partitionMicros: bigint;
 
   public constructor(private readonly options: BigQueryStoreOptions) {
     if (!(options.queryTimeoutMs > 0)) throw new Error(`queryTimeoutMs must be positive, got ${options.queryTimeoutMs}`);
@@ -101,12 +109,22 @@ export class BigQueryStore implements Store {
         retryOptions: { autoRetry: maxRetries > 0, maxRetries, totalTimeout: Math.ceil(options.queryTimeoutMs / 1000) },
       });
     this.labels = { pipeline: labelValue(options.pipelineName), component: 'query-api' };
+    this.partitionMicros = PARTITION_MICROS[options.partitionGranularity ?? PartitionGranularity.DAY];
   }
 
-  /** One page of records, newest first, de-duplicated by key over the whole window. */
+  /**
+   * One page of records, newest first, one row per event (the latest copy of each key and event time). The window is
+   * read newest slice first (./page-slices.ts) from the cursor down, and the page stops at the slice that completes
+   * it: bytes billed follow the partitions holding the page's rows, not the window's length.
+   */
   public async list(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const { fields: columns, rows } = await this.run(buildListQuery(this.options.schema, this.table, query), 'list-records', signal);
-    const all = decodeRows(columns, rows);
+    const all: WireRecord[] = [];
+    await this.walkSlices(query.fromMicros, pageUpperBound(query.toMicros, query.cursor?.eventTimeMicros), async (slice) => {
+      const sliceQuery = { ...query, ...slice, limit: query.limit - all.length };
+      const { fields: columns, rows } = await this.run(buildListQuery(this.options.schema, this.table, sliceQuery), 'list-records', signal);
+      all.push(...decodeRows(columns, rows));
+      return all.length > query.limit;
+    });
     const page = all.slice(0, query.limit);
     const tieName = this.options.schema.keyField ?? MESSAGE_ID_COLUMN;
     const last = all.length > query.limit ? page[page.length - 1] : undefined;
@@ -117,11 +135,36 @@ export class BigQueryStore implements Store {
     return nextCursor ? { records, nextCursor } : { records };
   }
 
-  /** The latest version of one key within the window, or undefined. */
+  /** The newest event with the key within the window (its latest copy), searched newest slice first, or undefined. */
   public async get(query: GetQuery, signal?: AbortSignal): Promise<WireRecord | undefined> {
-    const { fields: columns, rows } = await this.run(buildGetQuery(this.options.schema, this.table, query), 'get-record', signal);
-    const [row] = decodeRows(columns, rows);
-    return row ? project(row, query.fields) : undefined;
+    let found: WireRecord | undefined;
+    await this.walkSlices(query.fromMicros, query.toMicros, async (slice) => {
+      const { fields: columns, rows } = await this.run(buildGetQuery(this.options.schema, this.table, { ...query, ...slice }), 'get-record', signal);
+      [found] = decodeRows(columns, rows);
+      return found !== undefined;
+    });
+    return found ? project(found, query.fields) : undefined;
+  }
+
+  /**
+   * Runs `read` on the slices of `[fromMicros, upperMicros)` newest first until it returns true. A slice BigQuery
+   * refuses as too expensive (which bills nothing) is read as its two halves instead, down to one partition; a
+   * single partition over the byte budget fails the request with TOO_EXPENSIVE, never with a partial page.
+   */
+  private async walkSlices(fromMicros: bigint, upperMicros: bigint, read: (slice: Slice) => Promise<boolean>): Promise<void> {
+    const slices = pageSlices(fromMicros, upperMicros, this.partitionMicros);
+    const halves: Slice[] = [];
+    for (;;) {
+      const slice = halves.pop() ?? slices.next().value;
+      if (!slice) return;
+      try {
+        if (await read(slice)) return;
+      } catch (error) {
+        const split = error instanceof StoreError && error.kind === StoreErrorKind.TOO_EXPENSIVE ? splitSlice(slice, this.partitionMicros) : undefined;
+        if (!split) throw error;
+        halves.push(split[1], split[0]);
+      }
+    }
   }
 
   /** Runs `SELECT 1`: proves credentials, quota and the endpoint without billing a byte. */

@@ -11,6 +11,13 @@ const DUCKDB_TYPE: Record<Exclude<FieldType, FieldType.RECORD>, string> = {
   [FieldType.TIMESTAMP]: 'TIMESTAMP',
   [FieldType.DATE]: 'DATE',
   [FieldType.JSON]: 'JSON',
+  // Base64 text, the wire form: DuckDB casts JSON text into a BLOB byte for byte as UTF-8, so nested bytes above 0x7F could not be staged.
+  [FieldType.BYTES]: 'VARCHAR',
+  [FieldType.TIME]: 'TIME',
+  // DuckDB's TIMESTAMP has no zone, like BigQuery's DATETIME.
+  [FieldType.DATETIME]: 'TIMESTAMP',
+  // DuckDB's DECIMAL ends at 38 digits: BIGNUMERIC is kept as its canonical text, which compares equal exactly when the numbers do.
+  [FieldType.BIGNUMERIC]: 'VARCHAR',
 };
 
 /** The metadata columns a BigQuery subscription with `write_metadata` fills, in DuckDB types. */
@@ -68,5 +75,7 @@ export function createStagingTableSql(schema: RecordSchema, tableName: string): 
 export function insertFromStagingSql(schema: RecordSchema, tableName: string, stagingTableName: string): string {
   const columns = schema.fields.map((f) => (isStagedAsJson(f) ? `CAST(CAST(${quoteIdent(f.name)} AS JSON) AS ${duckDbType(f)})` : quoteIdent(f.name)));
   const metadata = ['subscription_name', 'message_id', 'publish_time', 'attributes'].map(quoteIdent);
-  return `INSERT INTO ${quoteIdent(tableName)} SELECT ${[...columns, ...metadata].join(', ')} FROM ${quoteIdent(stagingTableName)}`;
+  // Columns by name: a table evolved in place holds its added columns after the metadata ones.
+  const targets = [...schema.fields.map((f) => quoteIdent(f.name)), ...metadata];
+  return `INSERT INTO ${quoteIdent(tableName)} (${targets.join(', ')}) SELECT ${[...columns, ...metadata].join(', ')} FROM ${quoteIdent(stagingTableName)}`;
 }

@@ -18,8 +18,8 @@ export const TIE_BREAKER_COLUMN = '__tie_breaker';
 export const EVENT_TIME_COLUMN = '__event_time';
 
 /**
- * The list query of the store contract: event-time window first, then de-duplication by key over the whole
- * window (latest publish_time, then highest message_id), then clustering filters and the keyset cursor, newest
+ * The list query of the store contract: event-time window first, then de-duplication per event (key and event
+ * time: latest publish_time, then highest message_id), then clustering filters and the keyset cursor, newest
  * first, `limit + 1` rows so the caller knows whether another page exists.
  *
  * Two phases: ranking, filtering and paging read only narrow columns (rowid, event time, key, publish_time,
@@ -32,13 +32,13 @@ export function buildListQuery(schema: RecordSchema, tableName: string, query: L
   const narrow = unique([schema.eventTimeField, ...Object.keys(query.filters)]).map(quoteIdent);
   const table = quoteIdent(tableName);
   const window = `FROM ${table} WHERE ${eventTime} >= $from AND ${eventTime} < $to`;
-  // With a key, a hash aggregate keeps each key's latest version (arg_max over publish_time, then message_id) before
-  // the filters apply, so an older version never wins; it is several times cheaper than row_number() over a window.
+  // With a key, a hash aggregate keeps each event's latest copy (arg_max over publish_time, then message_id) before
+  // the filters apply, so an older copy never wins; it is several times cheaper than row_number() over a window.
   const windowed = schema.keyField
     ? [
         `WITH latest AS (SELECT ${quoteIdent(schema.keyField)} AS ${TIE_BREAKER_COLUMN},`,
         `arg_max(struct_pack(__row := rowid, ${narrow.map((c) => `${c} := ${c}`).join(', ')}), struct_pack(p := "publish_time", m := "message_id")) AS __latest`,
-        `${window} GROUP BY ${quoteIdent(schema.keyField)}),`,
+        `${window} GROUP BY ${quoteIdent(schema.keyField)}, ${eventTime}),`,
         `windowed AS (SELECT ${TIE_BREAKER_COLUMN}, __latest.__row AS __row, ${narrow.map((c) => `__latest.${c} AS ${c}`).join(', ')} FROM latest),`,
       ]
     : [`WITH windowed AS (SELECT rowid AS __row, ${narrow.join(', ')}, "message_id" AS ${TIE_BREAKER_COLUMN} ${window}),`];
@@ -59,9 +59,9 @@ export function buildListQueryOnePhase(schema: RecordSchema, tableName: string, 
   const eventTime = quoteIdent(schema.eventTimeField);
   const { params, conditions } = listParts(schema, query);
   const tieBreaker = quoteIdent(schema.keyField ?? 'message_id');
-  // Rank inside the window before filtering: a filter must never let an older version of a key win.
+  // Rank inside the window before filtering: a filter must never let an older copy of an event win.
   const ranked = schema.keyField
-    ? `, row_number() OVER (PARTITION BY ${tieBreaker} ORDER BY "publish_time" DESC, "message_id" DESC) AS __version`
+    ? `, row_number() OVER (PARTITION BY ${tieBreaker}, ${eventTime} ORDER BY "publish_time" DESC, "message_id" DESC) AS __version`
     : '';
   const inner = unique([...query.fields, schema.eventTimeField, ...Object.keys(query.filters)]).map(quoteIdent);
   const sql = [
@@ -94,14 +94,14 @@ function listParts(schema: RecordSchema, query: ListQuery) {
   return { params, conditions };
 }
 
-/** The latest version (by publish_time, then message_id) of one key within the window. */
+/** The newest event with one key within the window, its latest copy (by publish_time, then message_id). */
 export function buildGetQuery(schema: RecordSchema, tableName: string, query: GetQuery): BoundQuery {
   if (!schema.keyField) throw new Error(`${schema.name} has no keyField: records cannot be looked up by key`);
   const eventTime = quoteIdent(schema.eventTimeField);
   const sql = [
     `SELECT ${unique([...query.fields]).map(quoteIdent).join(', ')} FROM ${quoteIdent(tableName)}`,
     `WHERE ${eventTime} >= $from AND ${eventTime} < $to AND ${quoteIdent(schema.keyField)} = $key`,
-    'ORDER BY "publish_time" DESC, "message_id" DESC LIMIT 1',
+    `ORDER BY ${eventTime} DESC, "publish_time" DESC, "message_id" DESC LIMIT 1`,
   ].join('\n');
   return {
     sql,

@@ -25,9 +25,18 @@ export interface QueryCacheOptions {
   /**
    * Most answers kept; the least recently used goes first.
    *
-   * @default 1000
+   * @default 10000
    */
   readonly maxEntries?: number;
+  /**
+   * Most bytes of answers kept, measured as their JSON encoding (what the API sends); the least recently used go
+   * first, and an answer larger than a tenth of it is shared with concurrent callers but not kept. A kept page costs
+   * about 2.5x its JSON size in heap, so the default (32 MiB, ~80 MiB of heap) fits a 512 MiB instance next to 80
+   * concurrent requests of the largest page (1,000 rows of ~1 KB: ~80 MiB encoded, ~200 MiB in flight).
+   *
+   * @default 33554432
+   */
+  readonly maxBytes?: number;
   /**
    * The clock, in milliseconds since the epoch; tests pass a fake one.
    *
@@ -39,7 +48,24 @@ export interface QueryCacheOptions {
 interface Entry<T> {
   readonly value: T;
   readonly expiresAt: number;
+  readonly bytes: number;
 }
+
+/** Counters of a cache since it was made: what `stats()` returns. */
+export interface QueryCacheStats {
+  /** Answers served from memory. */
+  readonly hits: number;
+  /** Answers shared with an identical call in flight. */
+  readonly coalesced: number;
+  /** Calls that ran the query. */
+  readonly misses: number;
+  /** Answers kept now, and their bytes (JSON encoding). */
+  readonly entries: number;
+  readonly bytes: number;
+}
+
+/** Default of `QueryCacheOptions.maxBytes`: 32 MiB of encoded answers. */
+export const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * Identical concurrent calls share one in-flight promise; settled answers are kept in a bounded LRU map until
@@ -49,11 +75,20 @@ export class QueryCache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly entries = new Map<string, Entry<unknown>>();
   private readonly maxEntries: number;
+  private readonly maxBytes: number;
   private readonly now: () => number;
+  private bytes = 0;
+  private counts = { hits: 0, coalesced: 0, misses: 0 };
 
-  public constructor(options: Pick<QueryCacheOptions, 'maxEntries' | 'now'> = {}) {
-    this.maxEntries = options.maxEntries ?? 1000;
+  public constructor(options: Pick<QueryCacheOptions, 'maxEntries' | 'maxBytes' | 'now'> = {}) {
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.now = options.now ?? Date.now;
+  }
+
+  /** Hits, coalesced calls and misses so far, and what is kept now. */
+  public stats(): QueryCacheStats {
+    return { ...this.counts, entries: this.entries.size, bytes: this.bytes };
   }
 
   /** Number of answers currently kept (expired ones included until touched). */
@@ -69,20 +104,28 @@ export class QueryCache {
   public async get<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
     const cached = this.entries.get(key);
     if (cached) {
-      this.entries.delete(key);
+      this.forget(key, cached);
       if (cached.expiresAt > this.now()) {
         // Re-inserting moves the entry to the back of the Map's order: that order is the LRU list.
-        this.entries.set(key, cached);
+        this.remember(key, cached);
+        this.counts.hits++;
         return cached.value as T;
       }
     }
     const pending = this.inFlight.get(key);
-    if (pending) return pending as Promise<T>;
+    if (pending) {
+      this.counts.coalesced++;
+      return pending as Promise<T>;
+    }
 
+    this.counts.misses++;
     const promise = load().then(
       (value) => {
         this.inFlight.delete(key);
-        if (ttlMs > 0) this.remember(key, { value, expiresAt: this.now() + ttlMs });
+        if (ttlMs > 0) {
+          const bytes = encodedBytes(value);
+          if (bytes <= this.maxBytes / 10) this.remember(key, { value, expiresAt: this.now() + ttlMs, bytes });
+        }
         return value;
       },
       (error: unknown) => {
@@ -97,16 +140,29 @@ export class QueryCache {
   /** Drops every kept answer (in-flight calls still complete and are shared). */
   public clear(): void {
     this.entries.clear();
+    this.bytes = 0;
   }
 
   private remember(key: string, entry: Entry<unknown>): void {
-    this.entries.delete(key);
+    const previous = this.entries.get(key);
+    if (previous) this.forget(key, previous);
     this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+    this.bytes += entry.bytes;
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
+      const [oldest, evicted] = this.entries.entries().next().value as [string, Entry<unknown>];
+      this.forget(oldest, evicted);
     }
   }
+
+  private forget(key: string, entry: Entry<unknown>): void {
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+}
+
+/** Bytes of an answer as the API sends it (UTF-8 JSON); an absent answer (a lookup's 404) counts as a few bytes. */
+function encodedBytes(value: unknown): number {
+  return value === undefined ? 16 : Buffer.byteLength(JSON.stringify(value));
 }
 
 /** The cache key of a list query: every input that changes the answer, with filters in a fixed order. */
@@ -128,7 +184,7 @@ export function getQueryKey(query: GetQuery): string {
  * `ping` and `close` pass through: readiness must reflect the store now. A caller's abort signal only stops that
  * caller's wait; the shared query keeps running for the others, bounded by the store's own timeout.
  */
-export function cachedStore(store: Store, options: QueryCacheOptions = {}): Store {
+export function cachedStore(store: Store, options: QueryCacheOptions = {}): Store & { readonly cache: QueryCache } {
   const cache = new QueryCache(options);
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 30_000;
@@ -136,7 +192,8 @@ export function cachedStore(store: Store, options: QueryCacheOptions = {}): Stor
   const settledAfterMs = options.settledAfterMs ?? 3_600_000;
   const ttlFor = (toMicros: bigint) => (toMicros <= BigInt(Math.floor(now() - settledAfterMs)) * 1000n ? pastWindowTtlMs : ttlMs);
 
-  const wrapped: Store = {
+  const wrapped: Store & { cache: QueryCache } = {
+    cache,
     list: (query: ListQuery, signal?: AbortSignal): Promise<Page> =>
       untilAborted(cache.get(listQueryKey(query), ttlFor(query.toMicros), () => store.list(query)), signal),
     get: (query: GetQuery, signal?: AbortSignal): Promise<WireRecord | undefined> =>

@@ -134,7 +134,7 @@ export function duckDbEngine(store: DuckDbStore, options: DuckDbEngineOptions = 
     widthScale: options.widthScale ?? 1n,
   };
   return (request: { query: string; queryParameters?: QueryParameter[] }) =>
-    store.withConnection(async (connection) => {
+    store.withReadOnlyConnection(async (connection) => {
       const result = await execute(connection, store.tableName, columns, request);
       return { ...result, cost: await scanCost(connection, store.tableName, model, request) };
     });

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     cache: false,
     maxRetries: 0,
   });
-  const query = { fromMicros: 0n, toMicros: 2n ** 60n, limit: 5, fields: ['event_id', 'event_time'], filters: {} };
+  // One DAY partition: one query per list.
+  const query = { fromMicros: 1_714_521_600_000_000n, toMicros: 1_714_608_000_000_000n, limit: 5, fields: ['event_id', 'event_time'], filters: {} };
   const cases: Array<[string, Step | undefined]> = [
     ['ok', undefined],
     ['rateLimit', { kind: 'error', status: 429, reason: 'rateLimitExceeded' }],

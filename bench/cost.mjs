@@ -1,0 +1,17 @@
+// Cost benchmark runner: bundles bench/cost.ts (the store, the fake BigQuery and its cost model) and runs it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const work = mkdtempSync(join(root, 'bench', '.cost-'));
+try {
+  const entry = join(work, 'cost.js');
+  await build({ entryPoints: [join(root, 'bench', 'cost.ts')], outfile: entry, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['@duckdb/node-api'], logLevel: 'error' });
+  const run = spawnSync(process.execPath, [entry], { stdio: 'inherit' });
+  process.exitCode = run.status ?? 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

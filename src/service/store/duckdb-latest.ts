@@ -1,0 +1,112 @@
+import { timestampValue } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { RecordSchema } from '../../schema/record-schema';
+import { duckDbType, quoteIdent } from './duckdb-ddl';
+import type { BoundQuery } from './duckdb-query';
+import { toParameterValue } from './duckdb-values';
+import type { GetQuery, ListQuery } from './store';
+
+/**
+ * The local store's read index, kept at write time (schemas with a key only): one row per event (key and event
+ * time), its latest copy, with the columns lists filter and order on and the record already in wire form (JSON
+ * text). A list page is then a top-N over one slice of this narrow table instead of ranking the whole window per
+ * read, and no row needs converting on the way out.
+ */
+
+/** Key column of the index (the schema's key). */
+export const LATEST_KEY = '__key';
+/** Wire form of the record's every field, as JSON text. */
+export const LATEST_WIRE = '__wire';
+
+/** Name of the index table of a records table. */
+export function latestTableName(tableName: string): string {
+  return `${tableName}_latest`;
+}
+
+/** `CREATE TABLE` of the index: key, event time, copy order, clustering columns, wire JSON; one row per event. */
+export function createLatestTableSql(schema: RecordSchema, tableName: string): string {
+  const key = schema.field(schema.keyField!)!;
+  const eventTime = quoteIdent(schema.eventTimeField);
+  const clustering = clusteringColumns(schema).map((name) => `${quoteIdent(name)} ${duckDbType(schema.field(name)!)}`);
+  const columns = [
+    `${quoteIdent(LATEST_KEY)} ${duckDbType(key)} NOT NULL`,
+    `${eventTime} TIMESTAMP NOT NULL`,
+    '"publish_time" TIMESTAMP NOT NULL',
+    '"message_id" VARCHAR NOT NULL',
+    ...clustering,
+    `${quoteIdent(LATEST_WIRE)} VARCHAR NOT NULL`,
+    `PRIMARY KEY (${quoteIdent(LATEST_KEY)}, ${eventTime})`,
+  ];
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(latestTableName(tableName))} (${columns.join(', ')})`;
+}
+
+/** The temporary table new rows' wire forms are appended to (rowid of the records row, wire JSON). */
+export function createLatestStagingSql(tableName: string): string {
+  return `CREATE OR REPLACE TEMP TABLE ${quoteIdent(`${latestTableName(tableName)}_staging`)} ("__row" BIGINT, ${quoteIdent(LATEST_WIRE)} VARCHAR)`;
+}
+
+/**
+ * Moves the staged rows into the index: within the batch the latest copy of each event first, then an upsert that
+ * replaces a kept copy only by a later one (publish_time, then message_id), whatever order copies arrive in.
+ */
+export function upsertLatestSql(schema: RecordSchema, tableName: string): string {
+  const latest = quoteIdent(latestTableName(tableName));
+  const eventTime = quoteIdent(schema.eventTimeField);
+  const key = quoteIdent(schema.keyField!);
+  const clustering = clusteringColumns(schema).map(quoteIdent);
+  const values = [`r.${key}`, `r.${eventTime}`, 'r."publish_time"', 'r."message_id"', ...clustering.map((c) => `r.${c}`), `s.${quoteIdent(LATEST_WIRE)}`];
+  const updated = ['"publish_time"', '"message_id"', ...clustering, quoteIdent(LATEST_WIRE)].map((c) => `${c} = excluded.${c}`);
+  return [
+    `INSERT INTO ${latest} SELECT ${values.join(', ')}`,
+    `FROM ${quoteIdent(`${latestTableName(tableName)}_staging`)} s JOIN ${quoteIdent(tableName)} r ON r.rowid = s."__row"`,
+    `QUALIFY row_number() OVER (PARTITION BY r.${key}, r.${eventTime} ORDER BY r."publish_time" DESC, r."message_id" DESC) = 1`,
+    `ON CONFLICT (${quoteIdent(LATEST_KEY)}, ${eventTime}) DO UPDATE SET ${updated.join(', ')}`,
+    `WHERE excluded."publish_time" > ${latest}."publish_time" OR (excluded."publish_time" = ${latest}."publish_time" AND excluded."message_id" > ${latest}."message_id")`,
+  ].join('\n');
+}
+
+/** One slice of a list page from the index: wire JSON, event time and key of up to `limit + 1` events, newest first. */
+export function buildLatestListQuery(schema: RecordSchema, tableName: string, query: ListQuery): BoundQuery {
+  const eventTime = quoteIdent(schema.eventTimeField);
+  const key = quoteIdent(LATEST_KEY);
+  const keyField = schema.field(schema.keyField!)!;
+  const params: Record<string, DuckDBValue> = { from: timestampValue(query.fromMicros), to: timestampValue(query.toMicros), limit: query.limit + 1 };
+  const conditions = [`${eventTime} >= $from`, `${eventTime} < $to`];
+  Object.keys(query.filters)
+    .sort()
+    .forEach((name, i) => {
+      params[`f${i}`] = toParameterValue(schema.field(name)!, query.filters[name], name);
+      conditions.push(`${name === schema.keyField ? key : quoteIdent(name)} = $f${i}`);
+    });
+  if (query.cursor) {
+    params.cursor_t = timestampValue(BigInt(query.cursor.eventTimeMicros));
+    params.cursor_k = toParameterValue(keyField, query.cursor.tieBreaker, keyField.name);
+    conditions.push(`(${eventTime} < $cursor_t OR (${eventTime} = $cursor_t AND ${key} < $cursor_k))`);
+  }
+  const sql = [
+    `SELECT ${quoteIdent(LATEST_WIRE)} AS __wire, ${eventTime} AS __event_time, ${key} AS __tie_breaker FROM ${quoteIdent(latestTableName(tableName))}`,
+    `WHERE ${conditions.join(' AND ')}`,
+    `ORDER BY ${eventTime} DESC, ${key} DESC LIMIT $limit`,
+  ].join('\n');
+  return { sql, params };
+}
+
+/** A lookup from the index: the newest event with the key within the window. */
+export function buildLatestGetQuery(schema: RecordSchema, tableName: string, query: GetQuery): BoundQuery {
+  const eventTime = quoteIdent(schema.eventTimeField);
+  const keyField = schema.field(schema.keyField!)!;
+  const sql = [
+    `SELECT ${quoteIdent(LATEST_WIRE)} AS __wire FROM ${quoteIdent(latestTableName(tableName))}`,
+    `WHERE ${quoteIdent(LATEST_KEY)} = $key AND ${eventTime} >= $from AND ${eventTime} < $to`,
+    `ORDER BY ${eventTime} DESC LIMIT 1`,
+  ].join('\n');
+  return {
+    sql,
+    params: { key: toParameterValue(keyField, query.key, keyField.name), from: timestampValue(query.fromMicros), to: timestampValue(query.toMicros) },
+  };
+}
+
+/** Clustering fields other than the key and event time (the only fields lists filter on). */
+function clusteringColumns(schema: RecordSchema): string[] {
+  return schema.clusteringFields.filter((name) => name !== schema.keyField && name !== schema.eventTimeField);
+}
