@@ -51,7 +51,7 @@ export interface PipelineSloOptions {
   readonly sloRollingPeriodDays?: number;
 }
 
-/** Default SLOs; the arithmetic behind them is in docs/observability.md#slos. */
+/** Default SLOs; the arithmetic behind them is in docs/observability.md#slis-and-slos. */
 export const SLO_DEFAULTS = {
   availabilityGoal: 0.995,
   latencyGoal: 0.95,

@@ -1,6 +1,8 @@
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { Annotations, App, dependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { join } from 'node:path';
 import { AnalyticsTable, AnalyticsTableOptions, analyticsTableOptionProblems } from '../constructs/analytics-table';
 import { BigQuerySubscription, BigQuerySubscriptionOptions, bigQuerySubscriptionOptionProblems } from '../constructs/bigquery-subscription';
 import { IngestTopic, IngestTopicOptions, ingestTopicOptionProblems } from '../constructs/ingest-topic';
@@ -12,6 +14,7 @@ import { ownedPhysicalNames } from '../core/physical-names';
 import { labelProblems, nameProblems, nested, pipelineLabels, throwIfProblems } from '../core/validation';
 import { PipelineMonitoring, PipelineMonitoringOptions, pipelineMonitoringOptionProblems } from '../monitoring/pipeline-monitoring';
 import { RecordSchema } from '../schema';
+import { SchemaLockOptions, checkSchemaLock } from './schema-lock';
 
 /** Props of `AnalyticsPipeline`. */
 export interface AnalyticsPipelineProps {
@@ -96,6 +99,15 @@ export interface AnalyticsPipelineProps {
    * @default true
    */
   readonly enableMonitoring?: boolean;
+
+  /**
+   * The schema lock: synth compares `schema` with the definition in the lock file, fails on changes the deployed
+   * pipeline cannot take (naming each field, why, the supported path, and the override), and writes the new
+   * definition there. Commit the file with your code (docs/schema-evolution.md).
+   *
+   * @default - on, with the lock at `schema-locks/<name>.schema-lock.json` beside the app's output directory
+   */
+  readonly schemaLock?: SchemaLockOptions;
 }
 
 /**
@@ -162,6 +174,9 @@ export class AnalyticsPipeline extends Construct {
       table: this.table,
       ingest: this.ingest,
     });
+    // A new schema revision is accepted by the topic as soon as it is committed: the table gets its columns first.
+    this.ingest.pubsubSchema.dependsOn = [...(this.ingest.pubsubSchema.dependsOn ?? []), dependable(this.table.table)];
+    if (props.schemaLock?.enabled ?? true) this.guardSchemaChanges(props.name, props.schema, props.schemaLock ?? {});
     if (props.enableApis ?? true) {
       // One set per stack: pipelines side by side share the project's APIs instead of each declaring them.
       this.apis = ProjectApis.ofStack(this, [...PIPELINE_APIS, ...(this.api.imageConfig.requiredApis ?? [])]);
@@ -179,6 +194,18 @@ export class AnalyticsPipeline extends Construct {
         serviceLocation: this.api.service.location,
       });
     }
+  }
+
+  /** Compares the schema with its lock when the app synthesizes (validations run there, not in `Testing.synthScope`). */
+  private guardSchemaChanges(name: string, schema: RecordSchema, options: SchemaLockOptions): void {
+    this.node.addValidation({
+      validate: () => {
+        const path = options.path ?? join(App.of(this).outdir, '..', 'schema-locks', `${name}.schema-lock.json`);
+        const check = checkSchemaLock(name, schema, path, options.acceptIncompatibleChanges ?? []);
+        for (const warning of check.warnings) Annotations.of(this).addWarning(warning);
+        return check.errors;
+      },
+    });
   }
 
   /**
