@@ -3,11 +3,11 @@ import type { RecordSchema } from '../record-schema';
 import { SchemaChange, SchemaChangeKind, SchemaChangeVerdict } from './schema-change';
 
 /** Type changes that keep every value: BigQuery can widen these columns with ALTER COLUMN SET DATA TYPE. */
-const WIDENINGS: ReadonlyArray<readonly [string, string]> = [
+const WIDENINGS: ReadonlyArray<readonly [FieldType, FieldType]> = [
   [FieldType.INT64, FieldType.FLOAT64],
   [FieldType.INT64, FieldType.NUMERIC],
-  [FieldType.INT64, 'BIGNUMERIC'],
-  [FieldType.NUMERIC, 'BIGNUMERIC'],
+  [FieldType.INT64, FieldType.BIGNUMERIC],
+  [FieldType.NUMERIC, FieldType.BIGNUMERIC],
 ];
 
 const REPLACES_TABLE =

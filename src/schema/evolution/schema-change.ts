@@ -6,7 +6,7 @@ export enum SchemaChangeKind {
   REMOVE_FIELD = 'REMOVE_FIELD',
   /** One field removed and one of the same type added in the same record: most likely a rename. */
   RENAME_FIELD = 'RENAME_FIELD',
-  /** The type changed to one that holds every value of the old type (INT64 to FLOAT64 or NUMERIC). */
+  /** The type changed to one that holds every value of the old type (INT64 to NUMERIC or BIGNUMERIC, NUMERIC to BIGNUMERIC; INT64 to FLOAT64). */
   WIDEN_TYPE = 'WIDEN_TYPE',
   /** Any other type change. */
   CHANGE_TYPE = 'CHANGE_TYPE',
