@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { Testing } from 'cdktf';
 import { buildFlightsStack } from '../examples/flights/flights-stack';
 
@@ -267,6 +268,7 @@ export function readmeWithDiagram(readme: string, tf: Json): string {
 }
 
 if (require.main === module) {
+  const { check = false } = parseArgs({ args: process.argv.slice(2), options: { check: { type: 'boolean' } }, strict: true }).values;
   const tf = exampleStackJson();
   const wanted: Array<[string, string]> = [
     [ARCHITECTURE_FILE, architectureMarkdown(tf)],
@@ -275,7 +277,7 @@ if (require.main === module) {
   for (const [file, content] of wanted) {
     const name = path.relative(process.cwd(), file);
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-    if (process.argv.includes('--check')) {
+    if (check) {
       if (current !== content) {
         process.stderr.write(`${name} is stale: run \`npm run diagram\` and commit it.\n`);
         process.exitCode = 1;

@@ -15,6 +15,7 @@
  * Soak: the same fixed rate for longer, printing the server's RSS every 10 s; it also passes only when RSS levels
  * off (grows at most 16 MB over the second half of the run).
  */
+import { parseArgs } from 'node:util';
 import { flightApiFields, flightEvents } from '../examples/flights/flight-events';
 import { sampleFlightEvents } from '../examples/flights/sample-events';
 import { microsToIso } from '../src/schema/wire';
@@ -212,26 +213,38 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   }
 }
 
-function argument(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!(value > 0)) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(args[i + 1] ?? null)}`);
-  return value;
+/** The command line: every option takes a positive number, except the flags `--json` and `--soak`. */
+function commandLine(args: string[]) {
+  const number = { type: 'string' } as const;
+  const { values } = parseArgs({
+    args,
+    options: { 'rate': number, 'seconds': number, 'warmup': number, 'flights': number, 'max-rss-growth-mb': number, 'json': { type: 'boolean' }, 'soak': { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const positive = (name: Exclude<keyof typeof values, 'json' | 'soak'>, fallback: number): number => {
+    const text = values[name];
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!(value > 0)) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(text)}`);
+    return value;
+  };
+  return { positive, json: values.json ?? false, soak: values.soak ?? false };
 }
 
 async function cli(args: string[]): Promise<void> {
+  const { positive, json, soak } = commandLine(args);
   const options: LoadTestOptions = {
-    rate: argument(args, 'rate', 50),
-    seconds: argument(args, 'seconds', 20),
-    warmupSeconds: argument(args, 'warmup', 3),
-    flights: argument(args, 'flights', 1500),
-    maxRssGrowthMb: argument(args, 'max-rss-growth-mb', 64),
-    soak: args.includes('--soak'),
+    rate: positive('rate', 50),
+    seconds: positive('seconds', 20),
+    warmupSeconds: positive('warmup', 3),
+    flights: positive('flights', 1500),
+    maxRssGrowthMb: positive('max-rss-growth-mb', 64),
+    soak,
   };
   if (options.rate > 2000 || options.seconds > 600) throw new Error('refusing to run above 2,000 requests/s or 600 s: this is a bounded test');
   const result = await runLoadTest(options);
-  if (args.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     const { latencyMs: l, rssMb: m } = result;
     process.stdout.write(

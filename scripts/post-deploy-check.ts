@@ -11,6 +11,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
 import { FieldDefinition, FieldMode, FieldType, RecordSchema } from '../src/schema';
 import { wrapEvent } from '../src/service/events/avro-event';
 import { epochDaysToDate, int64ToWire, isoToMicros, microsToIso } from '../src/schema/wire';
@@ -344,55 +345,71 @@ const USAGE = `Usage: post-deploy-check --api-url URL (--topic projects/P/topics
 
 class UsageError extends Error {}
 
+/** The options of the command line, as `node:util` `parseArgs` reads them. */
+const OPTIONS = {
+  'api-url': { type: 'string' },
+  'topic': { type: 'string' },
+  'events-url': { type: 'string' },
+  'identity-token': { type: 'string' },
+  'gcloud-identity-token': { type: 'boolean' },
+  'header': { type: 'string', multiple: true },
+  'access-token': { type: 'string' },
+  'schema': { type: 'string' },
+  'events': { type: 'string' },
+  'timeout': { type: 'string' },
+  'poll-interval': { type: 'string' },
+  'report': { type: 'string' },
+  'json': { type: 'boolean' },
+  'pubsub-endpoint': { type: 'string' },
+} as const;
+
+/** `parseArgs` with its errors turned into usage errors: `unknown option --x`, `--x needs a value`. */
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    const { code, message } = e as { code?: string; message: string };
+    const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${option}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${option.split(/[ ,]/)[0]} needs a value`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}`);
+    throw new UsageError(message);
+  }
+}
+
 /** Parses the command line (and the environment) into check options. */
 export async function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ options: CheckOptions; reportFile?: string; json: boolean }> {
-  const values = new Map<string, string[]>();
-  const flags = new Set(['--gcloud-identity-token', '--json']);
-  for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-    const [name, inline] = arg.split(/=(.*)/s, 2);
-    if (flags.has(name)) {
-      values.set(name, ['true']);
-      continue;
-    }
-    const value = inline ?? argv[++k];
-    if (value === undefined) throw new UsageError(`${name} needs a value`);
-    values.set(name, [...(values.get(name) ?? []), value]);
-  }
-  const known = ['--api-url', '--topic', '--events-url', '--identity-token', '--gcloud-identity-token', '--header', '--access-token', '--schema', '--events', '--timeout', '--poll-interval', '--report', '--json', '--pubsub-endpoint'];
-  const unknown = [...values.keys()].filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.join(', ')}`);
-  const one = (name: string) => values.get(name)?.at(-1);
-  const integer = (name: string, fallback: number, min: number, max: number) => {
+  const values = parseCommandLine(argv);
+  const one = (name: Exclude<keyof typeof OPTIONS, 'header' | 'gcloud-identity-token' | 'json'>) => values[name];
+  const integer = (name: 'events' | 'timeout' | 'poll-interval', fallback: number, min: number, max: number) => {
     const text = one(name);
     if (text === undefined) return fallback;
     const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(text)}`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(text)}`);
     return n;
   };
 
-  const apiUrl = one('--api-url');
+  const apiUrl = one('api-url');
   if (!apiUrl || !/^https?:\/\//.test(apiUrl)) throw new UsageError('--api-url must be the http(s) URL of the query API');
-  const topic = one('--topic');
-  const eventsUrl = one('--events-url');
+  const topic = one('topic');
+  const eventsUrl = one('events-url');
   if (!topic === !eventsUrl) throw new UsageError('give exactly one of --topic (Pub/Sub) and --events-url (POST /v1/events)');
   if (topic && !/^projects\/[^/]+\/topics\/[^/]+$/.test(topic)) throw new UsageError(`--topic must be projects/<project>/topics/<name>, got ${JSON.stringify(topic)}`);
 
   const headers: Record<string, string> = {};
-  for (const header of values.get('--header') ?? []) {
+  for (const header of values.header ?? []) {
     const colon = header.indexOf(':');
     if (colon <= 0) throw new UsageError(`--header must be "Name: value", got ${JSON.stringify(header)}`);
     headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
   }
-  const identityToken = one('--identity-token') ?? (values.has('--gcloud-identity-token') ? await gcloud(['auth', 'print-identity-token']) : env.IDENTITY_TOKEN);
+  const identityToken = one('identity-token') ?? (values['gcloud-identity-token'] ? await gcloud(['auth', 'print-identity-token']) : env.IDENTITY_TOKEN);
   if (identityToken) headers.authorization = `Bearer ${identityToken}`;
 
-  const schemaFile = one('--schema');
+  const schemaFile = one('schema');
   const schema = schemaFile
     ? RecordSchema.fromJson(fs.readFileSync(schemaFile, 'utf8'))
     : (await import('../examples/flights/flight-events')).flightEvents;
-  const accessToken = one('--access-token') ?? env.ACCESS_TOKEN;
+  const accessToken = one('access-token') ?? env.ACCESS_TOKEN;
 
   return {
     options: {
@@ -400,16 +417,16 @@ export async function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = p
       topic,
       eventsUrl,
       schema,
-      events: integer('--events', 3, 1, 100),
-      timeoutMs: integer('--timeout', 120, 1, 3600) * 1000,
-      pollIntervalMs: integer('--poll-interval', 1000, 10, 60_000),
+      events: integer('events', 3, 1, 100),
+      timeoutMs: integer('timeout', 120, 1, 3600) * 1000,
+      pollIntervalMs: integer('poll-interval', 1000, 10, 60_000),
       apiHeaders: headers,
       accessToken: async () => accessToken ?? gcloud(['auth', 'print-access-token']),
-      pubsubEndpoint: one('--pubsub-endpoint') ?? 'https://pubsub.googleapis.com',
+      pubsubEndpoint: one('pubsub-endpoint') ?? 'https://pubsub.googleapis.com',
       log: (line) => process.stderr.write(`${line}\n`),
     },
-    reportFile: one('--report'),
-    json: values.has('--json'),
+    reportFile: one('report'),
+    json: values.json ?? false,
   };
 }
 

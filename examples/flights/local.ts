@@ -42,6 +42,8 @@ async function start(): Promise<void> {
       '  Publish an event (Avro JSON encoding, as Pub/Sub expects it):',
       `  curl -s -X POST ${base}/v1/events -H 'content-type: application/json' -d '${publish}'`,
       '',
+      `  Schema evolution:     add a field to examples/flights/flight-events.ts and restart with DUCKDB_PATH${process.env.DUCKDB_PATH ? ` (${process.env.DUCKDB_PATH})` : '=flights.duckdb (data is in memory now)'}: docs/schema-evolution.md`,
+      '',
       'Ctrl+C stops it. Request logs follow as JSON lines.',
       '',
     ].join('\n'),

@@ -1,12 +1,14 @@
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
 import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
+import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
 import { bigQueryId } from '../core/physical-names';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
-import { PROJECT_OWNERS, datasetOwnerProblems, ownerAccessEntry } from './iam-members';
+import { PROJECT_OWNERS, checkGrantMember, datasetOwnerProblems, ownerAccessEntry } from './iam-members';
+import { BigQueryTableRef, IQueryableView, IRecordTables } from './pipeline-parts';
 
 /** How finely the table is partitioned on the event time. */
 export enum PartitionGranularity {
@@ -161,7 +163,23 @@ export function analyticsTableOptionProblems(options: AnalyticsTableOptions, sch
  * event time and clustered, the dead-letter table, and a view in its own dataset that exposes only the chosen
  * columns and is authorized on the source dataset.
  */
-export class AnalyticsTable extends Construct {
+export class AnalyticsTable extends Construct implements IRecordTables, IQueryableView {
+  /**
+   * A view created elsewhere, for a `QueryApi` to serve: `project.dataset.view`, its location and the fields it
+   * exposes. Nothing is created; `grantViewRead` grants on that view.
+   */
+  public static fromViewReference(scope: Construct, id: string, attrs: ViewAttributes): IQueryableView {
+    return new ImportedView(scope, id, attrs);
+  }
+
+  /**
+   * Tables created elsewhere, for a `BigQuerySubscription` to write: the records table (its columns must take the
+   * topic's schema plus the Pub/Sub metadata columns) and the dead-letter table. Nothing is created.
+   */
+  public static fromTableRefs(scope: Construct, id: string, attrs: RecordTablesAttributes): IRecordTables {
+    return new ImportedRecordTables(scope, id, attrs);
+  }
+
   /** The dataset created for the tables, if no existing dataset was given. */
   public readonly dataset?: BigqueryDataset;
   /** The table the subscription writes records into. */
@@ -286,6 +304,33 @@ export class AnalyticsTable extends Construct {
     }
   }
 
+  /**
+   * Lets `member` query the view (`roles/bigquery.dataViewer` on the view only, never on the raw table or a
+   * dataset). Public and domain-wide members are refused. To run queries the member also needs
+   * `roles/bigquery.jobUser` in some project.
+   *
+   * @param id construct id of the grant; keep it stable, the member may be a token
+   * @param member IAM member, such as `group:analysts@example.com`
+   */
+  public grantViewRead(id: string, member: string): BigqueryTableIamMember {
+    return grantViewRead(this, id, this.viewRef, member);
+  }
+
+  /** Where the records table is. */
+  public get recordsTableRef(): BigQueryTableRef {
+    return { projectId: this.table.project, datasetId: this.table.datasetId, tableId: this.table.tableId };
+  }
+
+  /** Where the dead-letter table is. */
+  public get deadLetterTableRef(): BigQueryTableRef {
+    return { projectId: this.deadLetterTable.project, datasetId: this.deadLetterTable.datasetId, tableId: this.deadLetterTable.tableId };
+  }
+
+  /** Where the view is. */
+  public get viewRef(): BigQueryTableRef {
+    return { projectId: this.view.project, datasetId: this.view.datasetId, tableId: this.view.tableId };
+  }
+
   /** `project.dataset.table` of the records table, as a BigQuery subscription expects it. */
   public get tableReference(): string {
     return `${this.table.project}.${this.table.datasetId}.${this.table.tableId}`;
@@ -309,5 +354,66 @@ export class AnalyticsTable extends Construct {
   /** Id of the view inside its dataset. */
   public get viewId(): string {
     return this.view.tableId;
+  }
+}
+
+/** A view created elsewhere, as `AnalyticsTable.fromViewReference` takes it. */
+export interface ViewAttributes {
+  /** `project.dataset.view`. */
+  readonly viewReference: string;
+  /** BigQuery location of the view's dataset, such as `EU`. */
+  readonly location: string;
+  /** The record fields the view exposes; must include the event-time and key fields. */
+  readonly exposedSchema: RecordSchema;
+}
+
+/** Tables created elsewhere, as `AnalyticsTable.fromTableRefs` takes them. */
+export interface RecordTablesAttributes {
+  /** The table records are written into. */
+  readonly recordsTable: BigQueryTableRef;
+  /** The table undeliverable messages are written into. */
+  readonly deadLetterTable: BigQueryTableRef;
+}
+
+/** `project.dataset.table`: a project id (letters, digits, `-`, `.`, `:`), a dataset id and a table id. */
+const TABLE_REFERENCE = /^([a-z][a-z0-9.:-]*[a-z0-9])\.([A-Za-z0-9_]{1,1024})\.([\p{L}\p{M}\p{N}\p{Pc}\p{Pd} ]{1,1024})$/u;
+
+/** The view read grant of a created or an imported view: table-level, named readers only. */
+function grantViewRead(scope: Construct, id: string, view: BigQueryTableRef, member: string): BigqueryTableIamMember {
+  checkGrantMember(scope, 'grantViewRead', member, { what: 'the view' });
+  return new BigqueryTableIamMember(scope, id, { project: view.projectId, datasetId: view.datasetId, tableId: view.tableId, role: 'roles/bigquery.dataViewer', member });
+}
+
+/** A view created elsewhere. */
+class ImportedView extends Construct implements IQueryableView {
+  public readonly viewRef: BigQueryTableRef;
+  public readonly location: string;
+  public readonly exposedSchema: RecordSchema;
+
+  public constructor(scope: Construct, id: string, attrs: ViewAttributes) {
+    super(scope, id);
+    const match = TABLE_REFERENCE.exec(attrs.viewReference);
+    throwIfProblems('AnalyticsTable.fromViewReference', this, match ? [] : [
+      `viewReference must be project.dataset.view (a literal: its parts become the grants' and the service's settings), got ${JSON.stringify(attrs.viewReference)}`,
+    ]);
+    this.viewRef = { projectId: match![1], datasetId: match![2], tableId: match![3] };
+    this.location = attrs.location;
+    this.exposedSchema = attrs.exposedSchema;
+  }
+
+  public grantViewRead(id: string, member: string): BigqueryTableIamMember {
+    return grantViewRead(this, id, this.viewRef, member);
+  }
+}
+
+/** Tables created elsewhere. */
+class ImportedRecordTables extends Construct implements IRecordTables {
+  public readonly recordsTableRef: BigQueryTableRef;
+  public readonly deadLetterTableRef: BigQueryTableRef;
+
+  public constructor(scope: Construct, id: string, attrs: RecordTablesAttributes) {
+    super(scope, id);
+    this.recordsTableRef = attrs.recordsTable;
+    this.deadLetterTableRef = attrs.deadLetterTable;
   }
 }

@@ -7,8 +7,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AnalyticsTable } from './analytics-table';
-import { IngestTopic } from './ingest-topic';
+import { BigQueryTableRef, IIngestTopic, IRecordTables, tableReferenceOf } from './pipeline-parts';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import { physicalName } from '../core/physical-names';
 
@@ -51,11 +50,11 @@ export interface BigQuerySubscriptionProps extends BigQuerySubscriptionOptions {
    */
   readonly name: string;
 
-  /** The topics to read from. */
-  readonly ingest: IngestTopic;
+  /** The topics to read from: an `IngestTopic` or one from `IngestTopic.fromTopicAttributes`. */
+  readonly ingest: IIngestTopic;
 
-  /** The tables to write into. */
-  readonly table: AnalyticsTable;
+  /** The tables to write into: an `AnalyticsTable` or tables from `AnalyticsTable.fromTableRefs`. */
+  readonly table: IRecordTables;
 
   /**
    * Labels for the subscriptions (`pipeline=<name>` is always added).
@@ -129,15 +128,15 @@ export class BigQuerySubscription extends Construct {
       description: `Writes the ${props.name} pipeline's messages and dead letters into BigQuery.`,
     });
     // Table-level grants: the writer can neither read other tables of a shared dataset nor create or delete tables.
-    const writerGrant = (id: string, target: { project: string; datasetId: string; tableId: string }) => new BigqueryTableIamMember(this, id, {
-      project: target.project,
+    const writerGrant = (id: string, target: BigQueryTableRef) => new BigqueryTableIamMember(this, id, {
+      project: target.projectId,
       datasetId: target.datasetId,
       tableId: target.tableId,
       role: 'roles/bigquery.dataEditor',
       member: this.writerServiceAccount.member,
     });
-    this.writerTableGrant = writerGrant('WriterTableGrant', table.table);
-    this.writerDeadLetterTableGrant = writerGrant('WriterDeadLetterTableGrant', table.deadLetterTable);
+    this.writerTableGrant = writerGrant('WriterTableGrant', table.recordsTableRef);
+    this.writerDeadLetterTableGrant = writerGrant('WriterDeadLetterTableGrant', table.deadLetterTableRef);
     // Pub/Sub mints the writer's access tokens with its service agent.
     this.serviceAgentTokenGrant = new ServiceAccountIamMember(this, 'ServiceAgentTokenGrant', {
       serviceAccountId: this.writerServiceAccount.name,
@@ -146,7 +145,7 @@ export class BigQuerySubscription extends Construct {
     });
     // Dead-lettering is done by the service agent, not by the writer account.
     this.deadLetterPublisherGrant = new PubsubTopicIamMember(this, 'DeadLetterPublisherGrant', {
-      topic: ingest.deadLetterTopic.id,
+      topic: ingest.deadLetterTopicId,
       role: 'roles/pubsub.publisher',
       member: serviceAgent,
     });
@@ -164,14 +163,14 @@ export class BigQuerySubscription extends Construct {
 
     this.subscription = new PubsubSubscription(this, 'Subscription', {
       name: physicalName(props.name, 'subscription'),
-      topic: ingest.topic.id,
+      topic: ingest.topicId,
       labels,
       ackDeadlineSeconds,
       expirationPolicy,
       messageRetentionDuration,
       retryPolicy,
       bigqueryConfig: {
-        table: table.tableReference,
+        table: tableReferenceOf(table.recordsTableRef),
         // use_table_schema is exclusive with use_topic_schema: the topic's Avro schema maps the columns.
         useTopicSchema: true,
         writeMetadata: true,
@@ -179,7 +178,7 @@ export class BigQuerySubscription extends Construct {
         serviceAccountEmail: this.writerServiceAccount.email,
       },
       deadLetterPolicy: {
-        deadLetterTopic: ingest.deadLetterTopic.id,
+        deadLetterTopic: ingest.deadLetterTopicId,
         maxDeliveryAttempts: props.maxDeliveryAttempts ?? 5,
       },
       dependsOn: [this.writerTableGrant, this.serviceAgentTokenGrant, this.deadLetterPublisherGrant],
@@ -192,14 +191,14 @@ export class BigQuerySubscription extends Construct {
 
     this.deadLetterSubscription = new PubsubSubscription(this, 'DeadLetterSubscription', {
       name: physicalName(props.name, 'deadLetterSubscription'),
-      topic: ingest.deadLetterTopic.id,
+      topic: ingest.deadLetterTopicId,
       labels,
       ackDeadlineSeconds,
       expirationPolicy,
       messageRetentionDuration,
       retryPolicy,
       bigqueryConfig: {
-        table: table.deadLetterTableReference,
+        table: tableReferenceOf(table.deadLetterTableRef),
         // The raw payload goes into the BYTES `data` column, so any message fits.
         useTopicSchema: false,
         writeMetadata: true,

@@ -16,20 +16,31 @@ export function isPublicMember(member: string): boolean {
   return !Token.isUnresolved(member) && PUBLIC_MEMBER.test(member);
 }
 
+/** What lets a public member through: an opt-in prop, or nothing when `what` is never public. */
+export interface PublicOptIn {
+  /** The prop that allows public members; absent, they are always refused. */
+  readonly name?: string;
+  readonly given?: boolean;
+  /** What the grant opens, e.g. `the API`. */
+  readonly what: string;
+}
+
 /** The one wording of the refusal of a public member, shared by props validation and grant methods. */
-export function publicMemberProblem(prop: string, member: string, optIn: string, what: string): string {
-  return `${prop} must not hold ${member} unless ${optIn} is true (${what} is private by default)`;
+export function publicMemberProblem(prop: string, member: string, optIn: PublicOptIn): string {
+  return optIn.name
+    ? `${prop} must not hold ${member} unless ${optIn.name} is true (${optIn.what} is private by default)`
+    : `${prop} must not hold ${member}: ${optIn.what} is never public, name the readers`;
 }
 
 /**
  * Every broken rule of a list of IAM members: public or domain-wide ones without the opt-in, malformed ones.
  * Tokens pass: they resolve at apply time.
  */
-export function memberProblems(prop: string, members: readonly string[] | undefined, optIn: { name: string; given?: boolean; what: string }): string[] {
+export function memberProblems(prop: string, members: readonly string[] | undefined, optIn: PublicOptIn): string[] {
   const problems: string[] = [];
   for (const member of members ?? []) {
     if (Token.isUnresolved(member)) continue;
-    if (isPublicMember(member) && !optIn.given) problems.push(publicMemberProblem(prop, member, optIn.name, optIn.what));
+    if (isPublicMember(member) && !optIn.given) problems.push(publicMemberProblem(prop, member, optIn));
     else if (!MEMBER.test(member)) {
       problems.push(`${prop} entry ${JSON.stringify(member)} must be an IAM member such as user:ana@example.com or serviceAccount:api@p.iam.gserviceaccount.com`);
     }
@@ -41,7 +52,7 @@ export function memberProblems(prop: string, members: readonly string[] | undefi
  * Throws when a grant method is asked for a public member without the opt-in, or for a malformed member, with the
  * wording props validation uses.
  */
-export function checkGrantMember(scope: Construct, method: string, member: string, optIn: { name: string; given?: boolean; what: string }): void {
+export function checkGrantMember(scope: Construct, method: string, member: string, optIn: PublicOptIn): void {
   const problems = memberProblems(`${method} member`, [member], optIn);
   if (problems.length > 0) throw new Error(`invalid ${method} at ${scope.node.path}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }

@@ -4,10 +4,11 @@ export type { ServiceImageBindOptions, ServiceImageConfig } from './service-imag
 export type { ArtifactRepositoryReference, BundledServiceImageOptions, ImageRepositoryOptions } from './bundled-service-image';
 export { ProjectApis } from './project-apis';
 export type { ProjectApisProps } from './project-apis';
-export { IngestTopic, MessageEncoding } from './ingest-topic';
-export type { IngestTopicOptions, IngestTopicProps } from './ingest-topic';
+export type { BigQueryTableRef, IIngestTopic, IQueryableView, IRecordTables } from './pipeline-parts';
+export { IngestTopic, IngestTopicBase, MessageEncoding } from './ingest-topic';
+export type { IngestTopicAttributes, IngestTopicOptions, IngestTopicProps } from './ingest-topic';
 export { AnalyticsTable, PartitionGranularity } from './analytics-table';
-export type { AnalyticsTableOptions, AnalyticsTableProps, DatasetOptions } from './analytics-table';
+export type { AnalyticsTableOptions, AnalyticsTableProps, DatasetOptions, RecordTablesAttributes, ViewAttributes } from './analytics-table';
 export { BigQuerySubscription } from './bigquery-subscription';
 export type { BigQuerySubscriptionOptions, BigQuerySubscriptionProps } from './bigquery-subscription';
 export { ApiIngress, QueryApi } from './query-api';

@@ -1,12 +1,13 @@
 import { PubsubSchema } from '@cdktf/provider-google/lib/pubsub-schema';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { RecordSchema } from '../schema';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import { physicalName } from '../core/physical-names';
 import { checkGrantMember } from './iam-members';
+import { IIngestTopic } from './pipeline-parts';
 import { persistenceRegionProblems, persistenceRegionsFor } from './persistence-regions';
 
 /** How producers encode messages published to the topic. */
@@ -98,11 +99,85 @@ export function ingestTopicOptionProblems(options: IngestTopicOptions): string[]
   return problems;
 }
 
+/** A topic created elsewhere, as `IngestTopic.fromTopicAttributes` takes it. */
+export interface IngestTopicAttributes {
+  /** Full topic id, `projects/<project>/topics/<name>`. */
+  readonly topicId: string;
+  /** Full id of the topic the BigQuery subscription forwards undeliverable messages to. */
+  readonly deadLetterTopicId: string;
+  /** The record definition the topic's schema validates (the table's columns are built from it). */
+  readonly schema: RecordSchema;
+  /**
+   * Whether `grantPublish` may name public or domain-wide members.
+   *
+   * @default false
+   */
+  readonly allowPublicPublishing?: boolean;
+}
+
+const TOPIC_ID = /^projects\/[^/]+\/topics\/[^/]+$/;
+
+/** What every ingest topic does, created or imported: publish grants that refuse the public unless asked. */
+export abstract class IngestTopicBase extends Construct implements IIngestTopic {
+  /** Full topic id, `projects/<project>/topics/<name>`. */
+  public abstract readonly topicId: string;
+  /** Short topic name. */
+  public abstract readonly topicName: string;
+  /** Full id of the dead-letter topic. */
+  public abstract readonly deadLetterTopicId: string;
+  /** The record definition the topic's schema validates. */
+  public abstract readonly recordSchema: RecordSchema;
+  /** Whether `grantPublish` may name public or domain-wide members. */
+  protected abstract readonly allowPublicPublishing: boolean;
+
+  /**
+   * Lets `member` publish to the topic (`roles/pubsub.publisher` on this topic only). Refuses public and
+   * domain-wide members unless `allowPublicPublishing` is true.
+   *
+   * @param id construct id of the grant; keep it stable, the member may be a token
+   * @param member IAM member, such as `serviceAccount:producer@p.iam.gserviceaccount.com`
+   */
+  public grantPublish(id: string, member: string): PubsubTopicIamMember {
+    checkGrantMember(this, 'grantPublish', member, { name: 'allowPublicPublishing', given: this.allowPublicPublishing, what: 'the topic' });
+    return new PubsubTopicIamMember(this, id, { topic: this.topicId, role: 'roles/pubsub.publisher', member });
+  }
+}
+
+/** An ingest topic created elsewhere. */
+class ImportedIngestTopic extends IngestTopicBase {
+  public readonly topicId: string;
+  public readonly topicName: string;
+  public readonly deadLetterTopicId: string;
+  public readonly recordSchema: RecordSchema;
+  protected readonly allowPublicPublishing: boolean;
+
+  public constructor(scope: Construct, id: string, attrs: IngestTopicAttributes) {
+    super(scope, id);
+    throwIfProblems('IngestTopic.fromTopicAttributes', this, (['topicId', 'deadLetterTopicId'] as const)
+      .filter((k) => !Token.isUnresolved(attrs[k]) && !TOPIC_ID.test(attrs[k]))
+      .map((k) => `${k} must be projects/<project>/topics/<name>, got ${JSON.stringify(attrs[k])}`));
+    this.topicId = attrs.topicId;
+    this.deadLetterTopicId = attrs.deadLetterTopicId;
+    this.recordSchema = attrs.schema;
+    this.allowPublicPublishing = attrs.allowPublicPublishing ?? false;
+    // The name is the id's last segment; a token id is split by Terraform.
+    this.topicName = Token.isUnresolved(attrs.topicId) ? Fn.element(Fn.split('/', attrs.topicId), 3) : attrs.topicId.split('/')[3];
+  }
+}
+
 /**
  * Where producers publish: a Pub/Sub schema (Avro, from the record definition), the topic that validates every
  * message against it, and the dead-letter topic that receives what the subscription cannot write.
  */
-export class IngestTopic extends Construct {
+export class IngestTopic extends IngestTopicBase {
+  /**
+   * A topic created elsewhere, for the parts that take an `IIngestTopic` (`BigQuerySubscription`, `QueryApi`,
+   * `AnalyticsPipeline.existingTopic`). Nothing is created; `grantPublish` grants on that topic.
+   */
+  public static fromTopicAttributes(scope: Construct, id: string, attrs: IngestTopicAttributes): IIngestTopic {
+    return new ImportedIngestTopic(scope, id, attrs);
+  }
+
   /** The Avro schema messages are validated against. */
   public readonly pubsubSchema: PubsubSchema;
   /** The record definition the topic's Avro schema was generated from. */
@@ -113,7 +188,7 @@ export class IngestTopic extends Construct {
   public readonly deadLetterTopic: PubsubTopic;
   /** Regions where both topics keep messages at rest, or undefined when no policy is set. */
   public readonly allowedPersistenceRegions?: string[];
-  private readonly allowPublicPublishing: boolean;
+  protected readonly allowPublicPublishing: boolean;
 
   public constructor(scope: Construct, id: string, props: IngestTopicProps) {
     super(scope, id);
@@ -151,18 +226,6 @@ export class IngestTopic extends Construct {
       kmsKeyName: props.kmsKeyName,
       messageStoragePolicy,
     });
-  }
-
-  /**
-   * Lets `member` publish to the topic (`roles/pubsub.publisher` on this topic only). Refuses public and
-   * domain-wide members unless `allowPublicPublishing` is true.
-   *
-   * @param id construct id of the grant; keep it stable, the member may be a token
-   * @param member IAM member, such as `serviceAccount:producer@p.iam.gserviceaccount.com`
-   */
-  public grantPublish(id: string, member: string): PubsubTopicIamMember {
-    checkGrantMember(this, 'grantPublish', member, { name: 'allowPublicPublishing', given: this.allowPublicPublishing, what: 'the topic' });
-    return new PubsubTopicIamMember(this, id, { topic: this.topic.id, role: 'roles/pubsub.publisher', member });
   }
 
   /** Full topic id, `projects/<project>/topics/<name>`. */

@@ -7,8 +7,8 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AnalyticsTable } from './analytics-table';
-import { IngestTopic } from './ingest-topic';
+import { encodeCloudServiceEnv, isEventPublisherMember } from '../contract/service-env';
+import { IIngestTopic, IQueryableView } from './pipeline-parts';
 import { ServiceImage } from './service-image';
 import { ServiceImageConfig } from './service-image-config';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
@@ -182,15 +182,16 @@ export interface QueryApiProps extends QueryApiOptions {
   /** Container image of the query API, pinned by tag or digest. */
   readonly image: ServiceImage;
 
-  /** The table whose view the API reads. */
-  readonly table: AnalyticsTable;
+  /** The view the API reads: an `AnalyticsTable`, or a view from `AnalyticsTable.fromViewReference`. */
+  readonly table: IQueryableView;
 
   /**
-   * The topic `POST /v1/events` publishes to; required when `enableEventsEndpoint` is true.
+   * The topic `POST /v1/events` publishes to (an `IngestTopic` or one from `IngestTopic.fromTopicAttributes`);
+   * required when `enableEventsEndpoint` is true.
    *
    * @default - none
    */
-  readonly ingest?: IngestTopic;
+  readonly ingest?: IIngestTopic;
 
   /**
    * Labels for the service (`pipeline=<name>` is always added).
@@ -200,8 +201,6 @@ export interface QueryApiProps extends QueryApiOptions {
   readonly labels?: { [key: string]: string };
 }
 
-/** Members whose email an identity token carries; the service compares the token's `email` claim with them. */
-const EVENT_PUBLISHER = /^(user|serviceAccount):[^\s@,]+@[^\s@,]+$/;
 const PUBLIC_API = { name: 'allowPublicAccess', what: 'the API' };
 const CPUS = [1, 2, 4, 6, 8];
 /** Cloud Run's memory limits per vCPU count: above the MiB on the left, at least the vCPUs on the right. */
@@ -262,7 +261,7 @@ function eventsProblems(options: QueryApiOptions): string[] {
     problems.push('enableEventsEndpoint needs eventPublishers, the user: or serviceAccount: members allowed to publish (readers of the API may not)');
   }
   for (const member of publishers ?? []) {
-    if (!Token.isUnresolved(member) && !EVENT_PUBLISHER.test(member)) {
+    if (!Token.isUnresolved(member) && !isEventPublisherMember(member)) {
       problems.push(`eventPublishers entry ${JSON.stringify(member)} must be user:<email> or serviceAccount:<email>: the service checks the caller's own account, not groups or domains`);
     }
   }
@@ -302,7 +301,7 @@ export class QueryApi extends Construct {
     const { table } = props;
     const image = props.image.bind(this, { name: props.name, region: props.region, labels: props.labels });
     this.imageConfig = image;
-    const project = table.view.project;
+    const project = table.viewRef.projectId;
 
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
       accountId: physicalName(props.name, 'apiAccount'),
@@ -316,40 +315,36 @@ export class QueryApi extends Construct {
     });
     this.viewGrant = new BigqueryTableIamMember(this, 'ViewGrant', {
       project,
-      datasetId: table.view.datasetId,
-      tableId: table.view.tableId,
+      datasetId: table.viewRef.datasetId,
+      tableId: table.viewRef.tableId,
       role: 'roles/bigquery.dataViewer',
       member: this.serviceAccount.member,
     });
 
-    const env: CloudRunV2ServiceTemplateContainersEnv[] = [
-      { name: 'STORE', value: 'bigquery' },
-      { name: 'GOOGLE_CLOUD_PROJECT', value: project },
-      { name: 'BIGQUERY_DATASET', value: table.viewDataset.datasetId },
-      { name: 'BIGQUERY_VIEW', value: table.view.tableId },
-      { name: 'BIGQUERY_LOCATION', value: table.location },
-      { name: 'PIPELINE_NAME', value: props.name },
-      { name: 'PIPELINE_SCHEMA', value: table.exposedSchema.toJson() },
-      { name: 'MAX_QUERY_WINDOW_DAYS', value: String(props.maxQueryWindowDays ?? 31) },
-      { name: 'MAX_BYTES_BILLED', value: String(props.maxBytesBilled ?? 10 * 1024 ** 3) },
-      { name: 'QUERY_TIMEOUT_MS', value: String(props.queryTimeoutMs ?? 10000) },
-    ];
-    // The service serves /docs unless told otherwise (API_DOCS defaults to true).
-    if (props.enableApiDocs === false) env.push({ name: 'API_DOCS', value: 'false' });
     if (props.enableEventsEndpoint && props.ingest) {
       this.eventsPublisherGrant = new PubsubTopicIamMember(this, 'EventsPublisherGrant', {
-        topic: props.ingest.topic.id,
+        topic: props.ingest.topicId,
         role: 'roles/pubsub.publisher',
         member: this.serviceAccount.member,
       });
-      // Events are validated against the whole record the topic takes, not the columns the view exposes.
-      env.push(
-        { name: 'EVENTS_TOPIC', value: props.ingest.topic.id },
-        { name: 'EVENTS_SCHEMA', value: props.ingest.recordSchema.toJson() },
-        // The service refuses every other caller with 403: invoking the API is not enough to write.
-        { name: 'EVENTS_PUBLISHERS', value: (props.eventPublishers ?? []).join(',') },
-      );
     }
+    const env: CloudRunV2ServiceTemplateContainersEnv[] = encodeCloudServiceEnv({
+      projectId: project,
+      datasetId: table.viewRef.datasetId,
+      viewId: table.viewRef.tableId,
+      location: table.location,
+      pipelineName: props.name,
+      schemaJson: table.exposedSchema.toJson(),
+      maxQueryWindowDays: props.maxQueryWindowDays ?? 31,
+      maxBytesBilled: props.maxBytesBilled ?? 10 * 1024 ** 3,
+      queryTimeoutMs: props.queryTimeoutMs ?? 10000,
+      apiDocs: props.enableApiDocs ?? true,
+      // Events are validated against the whole record the topic takes, not the columns the view exposes; the service
+      // refuses every caller but the publishers with 403: invoking the API is not enough to write.
+      events: this.eventsPublisherGrant && props.ingest
+        ? { topicId: props.ingest.topicId, schemaJson: props.ingest.recordSchema.toJson(), publishers: props.eventPublishers ?? [] }
+        : undefined,
+    });
 
     let region = props.region;
     if (region === undefined) {

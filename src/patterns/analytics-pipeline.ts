@@ -1,17 +1,23 @@
+import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { Annotations, App, dependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { join } from 'node:path';
 import { AnalyticsTable, AnalyticsTableOptions, analyticsTableOptionProblems } from '../constructs/analytics-table';
 import { BigQuerySubscription, BigQuerySubscriptionOptions, bigQuerySubscriptionOptionProblems } from '../constructs/bigquery-subscription';
 import { IngestTopic, IngestTopicOptions, ingestTopicOptionProblems } from '../constructs/ingest-topic';
+import { IIngestTopic } from '../constructs/pipeline-parts';
 import { PIPELINE_APIS, ProjectApis } from '../constructs/project-apis';
 import { QueryApi, QueryApiOptions, queryApiOptionProblems } from '../constructs/query-api';
 import { ServiceImage } from '../constructs/service-image';
 import { claimPhysicalNames, physicalNameConflicts } from '../core/name-claims';
 import { ownedPhysicalNames } from '../core/physical-names';
 import { labelProblems, nameProblems, nested, pipelineLabels, throwIfProblems } from '../core/validation';
+import { PipelineMetrics } from '../monitoring/metrics';
 import { PipelineMonitoring, PipelineMonitoringOptions, pipelineMonitoringOptionProblems } from '../monitoring/pipeline-monitoring';
 import { RecordSchema } from '../schema';
+import { SchemaLockOptions, checkSchemaLock } from './schema-lock';
 
 /** Props of `AnalyticsPipeline`. */
 export interface AnalyticsPipelineProps {
@@ -45,7 +51,16 @@ export interface AnalyticsPipelineProps {
   readonly existingDatasetId?: string;
 
   /**
-   * Options of the ingest topic.
+   * An existing topic to read records from, with its dead-letter topic (`IngestTopic.fromTopicAttributes`), instead
+   * of a new schema, topic and dead-letter topic. Refused together with `ingest`. Its record schema must be
+   * `schema`: the table's columns are built from it.
+   *
+   * @default - a new topic named after the pipeline
+   */
+  readonly existingTopic?: IIngestTopic;
+
+  /**
+   * Options of the ingest topic. Refused together with `existingTopic`.
    *
    * @default - JSON encoding, 7 days of retention, Google-managed encryption
    */
@@ -96,6 +111,15 @@ export interface AnalyticsPipelineProps {
    * @default true
    */
   readonly enableMonitoring?: boolean;
+
+  /**
+   * The schema lock: synth compares `schema` with the definition in the lock file, fails on changes the deployed
+   * pipeline cannot take (naming each field, why, the supported path, and the override), and writes the new
+   * definition there. Commit the file with your code (docs/schema-evolution.md).
+   *
+   * @default - on, with the lock at `schema-locks/<name>.schema-lock.json` beside the app's output directory
+   */
+  readonly schemaLock?: SchemaLockOptions;
 }
 
 /**
@@ -108,8 +132,8 @@ export class AnalyticsPipeline extends Construct {
   public readonly name: string;
   /** The labels every resource that takes labels carries. */
   public readonly labels: { [key: string]: string };
-  /** Schema, topic and dead-letter topic. */
-  public readonly ingest: IngestTopic;
+  /** Schema, topic and dead-letter topic: the ones created, or `existingTopic`. */
+  public readonly ingest: IIngestTopic;
   /** Dataset, tables and the API's view. */
   public readonly table: AnalyticsTable;
   /** The subscriptions that write into BigQuery, their service account and grants. */
@@ -120,17 +144,26 @@ export class AnalyticsPipeline extends Construct {
   public readonly apis?: ProjectApis;
   /** Dashboard, alert policies and SLOs, unless `enableMonitoring` is false. */
   public readonly monitoring?: PipelineMonitoring;
+  /**
+   * The pipeline's metrics as Cloud Monitoring queries (ingest rate, backlog age, dead letters, API errors and
+   * latency, ...), also when `enableMonitoring` is false: for alerts, SLOs or dashboards made elsewhere. They create
+   * no resources.
+   */
+  public readonly metrics: PipelineMetrics;
 
   public constructor(scope: Construct, id: string, props: AnalyticsPipelineProps) {
     super(scope, id);
     const nameIssues = nameProblems(props.name);
     // Two pipelines of one stack must never derive the same topic, dataset, account or service.
-    const physicalNames = nameIssues.length === 0 ? ownedPhysicalNames(props.name, props.existingDatasetId) : [];
+    const physicalNames = (nameIssues.length === 0 ? ownedPhysicalNames(props.name, props.existingDatasetId) : [])
+      // An existing topic brings its own schema and topics: the pipeline claims none of theirs.
+      .filter((n) => !props.existingTopic || !/^(schema|topic):/.test(n));
     throwIfProblems('AnalyticsPipeline', this, [
       ...nameIssues,
       ...physicalNameConflicts(this, physicalNames),
       ...labelProblems(props.labels),
       ...nested('ingest', ingestTopicOptionProblems(props.ingest ?? {})),
+      ...existingTopicProblems(props),
       ...analyticsTableOptionProblems(props.table ?? {}, props.schema, props.existingDatasetId, 'table.'),
       ...nested('subscription', bigQuerySubscriptionOptionProblems(props.subscription ?? {})),
       ...nested('api', queryApiOptionProblems(props.api ?? {})),
@@ -142,7 +175,10 @@ export class AnalyticsPipeline extends Construct {
     this.labels = pipelineLabels(props.name, props.labels);
     const common = { name: props.name, labels: props.labels };
 
-    this.ingest = new IngestTopic(this, 'Ingest', { ...props.ingest, ...common, schema: props.schema, location: props.table?.location });
+    const createdTopic = props.existingTopic
+      ? undefined
+      : new IngestTopic(this, 'Ingest', { ...props.ingest, ...common, schema: props.schema, location: props.table?.location });
+    this.ingest = props.existingTopic ?? createdTopic!;
     this.table = new AnalyticsTable(this, 'Table', {
       ...props.table,
       ...common,
@@ -162,23 +198,38 @@ export class AnalyticsPipeline extends Construct {
       table: this.table,
       ingest: this.ingest,
     });
+    // A new schema revision is accepted by the topic as soon as it is committed: the table gets its columns first.
+    // An existing topic's schema is its owner's to order.
+    if (createdTopic) createdTopic.pubsubSchema.dependsOn = [...(createdTopic.pubsubSchema.dependsOn ?? []), dependable(this.table.table)];
+    if (props.schemaLock?.enabled ?? true) this.guardSchemaChanges(props.name, props.schema, props.schemaLock ?? {});
     if (props.enableApis ?? true) {
       // One set per stack: pipelines side by side share the project's APIs instead of each declaring them.
       this.apis = ProjectApis.ofStack(this, [...PIPELINE_APIS, ...(this.api.imageConfig.requiredApis ?? [])]);
       this.apis.addDependents(this);
     }
+    const resourceNames = {
+      topicName: this.ingest.topicName,
+      subscriptionName: this.subscription.subscriptionName,
+      deadLetterSubscriptionName: this.subscription.deadLetterSubscription.name,
+      serviceName: this.api.service.name,
+      serviceLocation: this.api.service.location,
+    };
+    this.metrics = new PipelineMetrics(resourceNames);
     if (props.enableMonitoring ?? true) {
-      this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
-        ...props.monitoring,
-        pipelineName: props.name,
-        labels: props.labels,
-        topicName: this.ingest.topicName,
-        subscriptionName: this.subscription.subscriptionName,
-        deadLetterSubscriptionName: this.subscription.deadLetterSubscription.name,
-        serviceName: this.api.service.name,
-        serviceLocation: this.api.service.location,
-      });
+      this.monitoring = new PipelineMonitoring(this, 'Monitoring', { ...props.monitoring, ...resourceNames, pipelineName: props.name, labels: props.labels });
     }
+  }
+
+  /** Compares the schema with its lock when the app synthesizes (validations run there, not in `Testing.synthScope`). */
+  private guardSchemaChanges(name: string, schema: RecordSchema, options: SchemaLockOptions): void {
+    this.node.addValidation({
+      validate: () => {
+        const path = options.path ?? join(App.of(this).outdir, '..', 'schema-locks', `${name}.schema-lock.json`);
+        const check = checkSchemaLock(name, schema, path, options.acceptIncompatibleChanges ?? []);
+        for (const warning of check.warnings) Annotations.of(this).addWarning(warning);
+        return check.errors;
+      },
+    });
   }
 
   /**
@@ -190,6 +241,18 @@ export class AnalyticsPipeline extends Construct {
    */
   public grantPublish(id: string, member: string): PubsubTopicIamMember {
     return this.ingest.grantPublish(id, member);
+  }
+
+  /**
+   * Lets `member` query the view directly in BigQuery (`roles/bigquery.dataViewer` on the view only: the exposed
+   * columns, never the raw table). Public and domain-wide members are refused. To run queries the member also needs
+   * `roles/bigquery.jobUser` in some project.
+   *
+   * @param id construct id of the grant; keep it stable, the member may be a token
+   * @param member IAM member, such as `group:analysts@example.com`
+   */
+  public grantViewRead(id: string, member: string): BigqueryTableIamMember {
+    return this.table.grantViewRead(id, member);
   }
 
   /**
@@ -247,4 +310,17 @@ export class AnalyticsPipeline extends Construct {
   public get writerServiceAccountEmail(): string {
     return this.subscription.writerServiceAccountEmail;
   }
+}
+
+/** Every broken rule of the existing-or-new choice of the topic. */
+function existingTopicProblems(props: AnalyticsPipelineProps): string[] {
+  if (!props.existingTopic) return [];
+  const problems: string[] = [];
+  if (props.ingest !== undefined) {
+    problems.push('existingTopic and ingest are exclusive: give an existing topic or options for a new one, never both');
+  }
+  if (props.existingTopic.recordSchema.toJson() !== props.schema.toJson()) {
+    problems.push(`existingTopic's record schema must be the pipeline's schema ${props.schema.name}: the table's columns are built from it`);
+  }
+  return problems;
 }

@@ -75,6 +75,15 @@ export interface FieldDefinition {
   readonly description?: string;
 
   /**
+   * Marks the field as on its way out: it stays in the table, the Avro schema and the API's responses, and the
+   * OpenAPI document flags it `deprecated: true`. Deprecating first is what makes removing a field a compatible
+   * change later (see docs/schema-evolution.md).
+   *
+   * @default false
+   */
+  readonly deprecated?: boolean;
+
+  /**
    * The fields of a nested record. Required when `type` is `RECORD`, refused otherwise.
    *
    * @default - none
@@ -97,6 +106,15 @@ export interface FieldOptions {
    * @default - no description
    */
   readonly description?: string;
+
+  /**
+   * Marks the field as on its way out: it stays in the table, the Avro schema and the API's responses, and the
+   * OpenAPI document flags it `deprecated: true`. Deprecating first is what makes removing a field a compatible
+   * change later (see docs/schema-evolution.md).
+   *
+   * @default false
+   */
+  readonly deprecated?: boolean;
 }
 
 /** Short factory methods for `FieldDefinition`s: `Field.string('origin', { mode: FieldMode.REQUIRED })`. */

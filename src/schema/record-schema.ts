@@ -148,6 +148,7 @@ function withExplicitMode(field: FieldDefinition): FieldDefinition {
     type: field.type,
     mode: field.mode ?? FieldMode.NULLABLE,
     ...(field.description !== undefined ? { description: field.description } : {}),
+    ...(field.deprecated ? { deprecated: true } : {}),
     ...(field.fields ? { fields: field.fields.map(withExplicitMode) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { RecordSchema } from '../schema/record-schema';
 import type { AppConfig } from './app-config';
-import { parsePublisherMembers } from './events/caller-identity';
+import { SERVICE_ENV as E, STORE_KIND, decodeEventPublishers } from '../contract/service-env';
 import { PartitionGranularity } from './store/page-slices';
 
 /** Which store answers queries. */
@@ -90,87 +90,87 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     return n;
   };
 
-  const storeText = text('STORE');
+  const storeText = text(E.store);
   const store = Object.values(StoreKind).find((k) => k === storeText);
-  if (!store) problems.push(`STORE must be one of ${Object.values(StoreKind).join(', ')}, got ${JSON.stringify(env.STORE ?? null)}`);
+  if (!store) problems.push(`${E.store} must be one of ${Object.values(StoreKind).join(', ')}, got ${JSON.stringify(env[E.store] ?? null)}`);
 
   let schema: RecordSchema | undefined;
-  const schemaJson = text('PIPELINE_SCHEMA');
-  if (!schemaJson) problems.push('PIPELINE_SCHEMA is required: the exposed record schema as RecordSchema.toJson() writes it');
+  const schemaJson = text(E.schema);
+  if (!schemaJson) problems.push(`${E.schema} is required: the exposed record schema as RecordSchema.toJson() writes it`);
   else {
     try {
       schema = RecordSchema.fromJson(schemaJson);
     } catch (e) {
-      problems.push(`PIPELINE_SCHEMA is not a valid record schema: ${(e as Error).message}`);
+      problems.push(`${E.schema} is not a valid record schema: ${(e as Error).message}`);
     }
   }
 
   let eventSchema: RecordSchema | undefined;
-  const eventSchemaJson = text('EVENTS_SCHEMA');
+  const eventSchemaJson = text(E.eventsSchema);
   if (eventSchemaJson) {
     try {
       eventSchema = RecordSchema.fromJson(eventSchemaJson);
     } catch (e) {
-      problems.push(`EVENTS_SCHEMA is not a valid record schema: ${(e as Error).message}`);
+      problems.push(`${E.eventsSchema} is not a valid record schema: ${(e as Error).message}`);
     }
   }
 
   if (store === StoreKind.BIGQUERY) {
-    for (const name of ['GOOGLE_CLOUD_PROJECT', 'BIGQUERY_DATASET', 'BIGQUERY_VIEW']) {
-      if (!text(name)) problems.push(`${name} is required when STORE=bigquery`);
+    for (const name of [E.projectId, E.datasetId, E.viewId]) {
+      if (!text(name)) problems.push(`${name} is required when ${E.store}=${STORE_KIND.bigquery}`);
     }
   }
-  const maxBytesBilled = text('MAX_BYTES_BILLED') ?? DEFAULT_MAX_BYTES_BILLED;
-  if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`MAX_BYTES_BILLED must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
-  const granularity = text('PARTITION_GRANULARITY') ?? PartitionGranularity.DAY;
+  const maxBytesBilled = text(E.maxBytesBilled) ?? DEFAULT_MAX_BYTES_BILLED;
+  if (!/^[1-9]\d{0,18}$/.test(maxBytesBilled)) problems.push(`${E.maxBytesBilled} must be a positive number of bytes, got ${JSON.stringify(maxBytesBilled)}`);
+  const granularity = text(E.partitionGranularity) ?? PartitionGranularity.DAY;
   const partitionGranularity = Object.values(PartitionGranularity).find((g) => g === granularity);
-  if (!partitionGranularity) problems.push(`PARTITION_GRANULARITY must be DAY or HOUR, got ${JSON.stringify(granularity)}`);
-  const eventsTopic = text('EVENTS_TOPIC');
-  if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`EVENTS_TOPIC must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
+  if (!partitionGranularity) problems.push(`${E.partitionGranularity} must be DAY or HOUR, got ${JSON.stringify(granularity)}`);
+  const eventsTopic = text(E.eventsTopic);
+  if (eventsTopic && !TOPIC.test(eventsTopic)) problems.push(`${E.eventsTopic} must be projects/<project>/topics/<topic>, got ${JSON.stringify(eventsTopic)}`);
   const flag = (name: string, fallback: boolean): boolean => {
     const value = text(name) ?? String(fallback);
     if (value !== 'true' && value !== 'false') problems.push(`${name} must be true or false, got ${JSON.stringify(value)}`);
     return value === 'true' || (value !== 'false' && fallback);
   };
-  const logRequestValues = flag('LOG_REQUEST_VALUES', false);
-  const apiDocs = flag('API_DOCS', true);
+  const logRequestValues = flag(E.logRequestValues, false);
+  const apiDocs = flag(E.apiDocs, true);
   let eventPublishers: string[] | undefined;
-  const publishersText = text('EVENTS_PUBLISHERS');
+  const publishersText = text(E.eventPublishers);
   if (publishersText !== undefined) {
-    const parsed = parsePublisherMembers(publishersText);
-    if ('problem' in parsed) problems.push(`EVENTS_PUBLISHERS ${parsed.problem}`);
+    const parsed = decodeEventPublishers(publishersText);
+    if ('problem' in parsed) problems.push(`${E.eventPublishers} ${parsed.problem}`);
     else eventPublishers = parsed.emails;
   } else if (eventsTopic && store === StoreKind.BIGQUERY) {
     // Fail closed: in the cloud, invoking the API must never be enough to write.
-    problems.push('EVENTS_PUBLISHERS is required with EVENTS_TOPIC: the user: or serviceAccount: members allowed to publish');
+    problems.push(`${E.eventPublishers} is required with ${E.eventsTopic}: the user: or serviceAccount: members allowed to publish`);
   }
 
   const config = {
-    port: integer('PORT', 8080, 0, 65535)!,
-    maxQueryWindowDays: integer('MAX_QUERY_WINDOW_DAYS', 31, 1, 366)!,
-    queryTimeoutMs: integer('QUERY_TIMEOUT_MS', 10_000, 100, 600_000)!,
-    cacheTtlSeconds: integer('CACHE_TTL_SECONDS', undefined, 0, 86_400),
-    cacheMaxBytes: integer('CACHE_MAX_BYTES', undefined, 0, 2 ** 40),
-    maxBodyBytes: integer('MAX_BODY_BYTES', undefined, 1024, 10 * 1024 * 1024),
+    port: integer(E.port, 8080, 0, 65535)!,
+    maxQueryWindowDays: integer(E.maxQueryWindowDays, 31, 1, 366)!,
+    queryTimeoutMs: integer(E.queryTimeoutMs, 10_000, 100, 600_000)!,
+    cacheTtlSeconds: integer(E.cacheTtlSeconds, undefined, 0, 86_400),
+    cacheMaxBytes: integer(E.cacheMaxBytes, undefined, 0, 2 ** 40),
+    maxBodyBytes: integer(E.maxBodyBytes, undefined, 1024, 10 * 1024 * 1024),
   };
   if (problems.length > 0 || !store || !schema) throw new ConfigError(problems);
   return {
     ...config,
     store,
     schema,
-    pipelineName: text('PIPELINE_NAME') ?? schema.name,
-    projectId: text('GOOGLE_CLOUD_PROJECT'),
-    datasetId: text('BIGQUERY_DATASET'),
-    viewId: text('BIGQUERY_VIEW'),
-    location: text('BIGQUERY_LOCATION'),
+    pipelineName: text(E.pipelineName) ?? schema.name,
+    projectId: text(E.projectId),
+    datasetId: text(E.datasetId),
+    viewId: text(E.viewId),
+    location: text(E.location),
     maxBytesBilled,
     partitionGranularity: partitionGranularity ?? PartitionGranularity.DAY,
-    host: text('HOST'),
+    host: text(E.host),
     logRequestValues,
     eventsTopic,
     eventPublishers,
     eventSchema,
-    duckdbPath: text('DUCKDB_PATH') ?? ':memory:',
+    duckdbPath: text(E.duckdbPath) ?? ':memory:',
     apiDocs,
   };
 }

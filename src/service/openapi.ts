@@ -265,7 +265,7 @@ function recordSchema(schema: RecordSchema): Json {
 /** One field in wire form (../wire.ts): the JSON a client receives. */
 function wireSchema(field: FieldDefinition): Json {
   const base = wireBase(field);
-  const described = (s: Json) => (field.description ? { ...s, description: field.description } : s);
+  const described = (s: Json) => ({ ...s, ...(field.description ? { description: field.description } : {}), ...(field.deprecated ? { deprecated: true } : {}) });
   if (field.mode === FieldMode.REPEATED) return described({ type: 'array', items: base });
   if (field.mode === FieldMode.NULLABLE) return described(nullable(base));
   return described(base);
@@ -324,7 +324,7 @@ function avroRecordBody(fields: FieldDefinition[], scope: AvroScope): Json {
 
 function avroFieldSchema(field: FieldDefinition, scope: AvroScope): Json {
   const base = avroBase(field, scope);
-  const described = (s: Json) => (field.description ? { ...s, description: field.description } : s);
+  const described = (s: Json) => ({ ...s, ...(field.description ? { description: field.description } : {}), ...(field.deprecated ? { deprecated: true } : {}) });
   if (field.mode === FieldMode.REPEATED) return described({ type: 'array', items: base, default: [] });
   if (field.mode === FieldMode.NULLABLE) {
     const branch = avroBranchName(field, scope);

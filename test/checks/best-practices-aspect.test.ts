@@ -199,7 +199,8 @@ describe('synthesis', () => {
   it('writes the JSON report into the stack output directory', () => {
     const { app, stack, outdir } = appWithStack();
     topic(stack, 'Topic');
-    BestPracticesAspect.suppress(new BigqueryDataset(stack, 'Dataset', { datasetId: 'd', labels: { pipeline: 'p' } }), 'encryption-cmek', 'Google-managed keys are enough for this data');
+    const dataset = new BigqueryDataset(stack, 'Dataset', { datasetId: 'd', labels: { pipeline: 'p' }, access: [{ role: 'OWNER', groupByEmail: 'owners@acme.com' }] });
+    BestPracticesAspect.suppress(dataset, 'encryption-cmek', 'Google-managed keys are enough for this data');
     BestPracticesAspect.applyTo(stack);
     app.synth();
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'flights', 'checks-report.json'), 'utf8'));

@@ -1,5 +1,6 @@
 import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
 import { BigqueryDatasetAccessA } from '@cdktf/provider-google/lib/bigquery-dataset-access';
+import { BigqueryDatasetIamPolicy } from '@cdktf/provider-google/lib/bigquery-dataset-iam-policy';
 import { BigqueryTable, BigqueryTableConfig } from '@cdktf/provider-google/lib/bigquery-table';
 import { TerraformStack } from 'cdktf';
 import { findingsOf } from './helpers';
@@ -118,5 +119,49 @@ describe('bigquery-dataset-public-access', () => {
         new BigqueryDatasetAccessA(stack, 'View', { datasetId: 'records', view: { projectId: 'acme', datasetId: 'api', tableId: 'events' } });
       }),
     ).toEqual([['google_bigquery_dataset_access.Public', 'the entry grants READER to special_group allUsers']]);
+  });
+});
+
+describe('bigquery-dataset-project-access', () => {
+  it('fails a dataset without an access list (BigQuery applies its default one)', () => {
+    expect(findingsOf('bigquery-dataset-project-access', (stack) => new BigqueryDataset(stack, 'Dataset', { datasetId: 'records' }))).toEqual([
+      ['google_bigquery_dataset.Dataset', 'no access list: BigQuery applies its default one, so every project Viewer reads and every Editor writes its tables'],
+    ]);
+  });
+
+  it('fails access for every project Viewer or Editor, and an ignore_changes that hides access changes', () => {
+    expect(
+      findingsOf('bigquery-dataset-project-access', (stack) => {
+        new BigqueryDataset(stack, 'Dataset', {
+          datasetId: 'records',
+          access: [
+            { role: 'OWNER', specialGroup: 'projectOwners' },
+            { role: 'READER', specialGroup: 'projectReaders' },
+            { role: 'WRITER', specialGroup: 'projectWriters' },
+          ],
+          lifecycle: { ignoreChanges: ['access'] },
+        });
+      }),
+    ).toEqual([
+      ['google_bigquery_dataset.Dataset', 'lifecycle.ignore_changes covers access: changes to who may read it never show in a plan'],
+      ['google_bigquery_dataset.Dataset', 'access entry 1 grants READER to every project Viewer (special_group projectReaders)'],
+      ['google_bigquery_dataset.Dataset', 'access entry 2 grants WRITER to every project Editor (special_group projectWriters)'],
+    ]);
+  });
+
+  it('passes an explicit access list of owners and authorized datasets, and a dataset whose IAM policy is set authoritatively', () => {
+    expect(
+      findingsOf('bigquery-dataset-project-access', (stack) => {
+        new BigqueryDataset(stack, 'Explicit', {
+          datasetId: 'records',
+          access: [
+            { role: 'OWNER', groupByEmail: 'data-owners@acme.com' },
+            { dataset: { dataset: { datasetId: 'api', projectId: 'acme' }, targetTypes: ['VIEWS'] } },
+          ],
+        });
+        const governed = new BigqueryDataset(stack, 'Governed', { datasetId: 'governed' });
+        new BigqueryDatasetIamPolicy(stack, 'Policy', { datasetId: governed.datasetId, policyData: '${data.google_iam_policy.owners.policy_data}' });
+      }),
+    ).toEqual([]);
   });
 });

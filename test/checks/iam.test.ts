@@ -10,7 +10,9 @@ import { ProjectIamPolicy } from '@cdktf/provider-google/lib/project-iam-policy'
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { PubsubTopicIamPolicy } from '@cdktf/provider-google/lib/pubsub-topic-iam-policy';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { StorageBucketAccessControl } from '@cdktf/provider-google/lib/storage-bucket-access-control';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { StorageDefaultObjectAcl } from '@cdktf/provider-google/lib/storage-default-object-acl';
 import { TerraformStack } from 'cdktf';
 import { findingsOf } from './helpers';
 
@@ -96,6 +98,19 @@ describe('iam-public-principal', () => {
       ['google_storage_bucket_iam_member.Bucket', 'allAuthenticatedUsers is granted roles/storage.objectViewer'],
       ['google_bigquery_dataset_iam_policy.Literal', 'allUsers is granted roles/bigquery.dataViewer'],
       ['google_pubsub_topic_iam_policy.FromDocument', 'allUsers is granted roles/pubsub.publisher'],
+    ]);
+  });
+
+  it('fails Cloud Storage ACLs that grant to allUsers or allAuthenticatedUsers', () => {
+    expect(
+      findingsOf('iam-public-principal', (stack) => {
+        new StorageBucketAccessControl(stack, 'Entry', { bucket: 'exports', entity: 'allUsers', role: 'READER' });
+        new StorageDefaultObjectAcl(stack, 'Defaults', { bucket: 'exports', roleEntity: ['OWNER:project-owners-123', 'READER:allAuthenticatedUsers'] });
+        new StorageBucketAccessControl(stack, 'Team', { bucket: 'exports', entity: 'group-data@acme.com', role: 'READER' });
+      }),
+    ).toEqual([
+      ['google_storage_bucket_access_control.Entry', 'allUsers is granted READER by the ACL'],
+      ['google_storage_default_object_acl.Defaults', 'allAuthenticatedUsers is granted READER by the ACL'],
     ]);
   });
 

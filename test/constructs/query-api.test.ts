@@ -60,7 +60,6 @@ describe('QueryApi', () => {
     let api!: QueryApi;
     const { tf } = synth((scope) => { api = build(scope); });
     const view = addressOf(tf, 'google_bigquery_table', { table_id: 'orders', deletion_protection: false });
-    const viewDataset = addressOf(tf, 'google_bigquery_dataset', { dataset_id: 'orders_api' });
     const env = envOf(tf);
     expect(Object.keys(env)).toEqual([
       'STORE', 'GOOGLE_CLOUD_PROJECT', 'BIGQUERY_DATASET', 'BIGQUERY_VIEW', 'BIGQUERY_LOCATION', 'PIPELINE_NAME',
@@ -69,7 +68,7 @@ describe('QueryApi', () => {
     expect(env).toEqual({
       STORE: 'bigquery',
       GOOGLE_CLOUD_PROJECT: `\${${view}.project}`,
-      BIGQUERY_DATASET: `\${${viewDataset}.dataset_id}`,
+      BIGQUERY_DATASET: `\${${view}.dataset_id}`,
       BIGQUERY_VIEW: `\${${view}.table_id}`,
       BIGQUERY_LOCATION: 'EU',
       PIPELINE_NAME: 'orders',

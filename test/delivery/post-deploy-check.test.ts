@@ -230,10 +230,10 @@ describe('post-deploy check parts', () => {
 
   it('reads its options from the command line and the environment', async () => {
     const { options: parsed } = await optionsFromArgs(
-      ['--api-url', 'https://api.example', '--topic', 'projects/p/topics/t', '--header', 'X-Trace: 1', '--events=5', '--timeout', '60'],
+      ['--api-url', 'https://api.example', '--topic', 'projects/p/topics/t', '--header', 'X-Trace: 1', '--header=X-Other: 2', '--events=5', '--timeout', '60', '--json'],
       { IDENTITY_TOKEN: 'id', ACCESS_TOKEN: 'access' },
     );
-    expect(parsed).toMatchObject({ apiUrl: 'https://api.example', topic: 'projects/p/topics/t', events: 5, timeoutMs: 60_000, apiHeaders: { 'x-trace': '1', authorization: 'Bearer id' } });
+    expect(parsed).toMatchObject({ apiUrl: 'https://api.example', topic: 'projects/p/topics/t', events: 5, timeoutMs: 60_000, apiHeaders: { 'x-trace': '1', 'x-other': '2', authorization: 'Bearer id' } });
     expect(await parsed.accessToken!()).toBe('access');
     expect(parsed.schema.name).toBe('FlightEvent');
   });
@@ -245,6 +245,8 @@ describe('post-deploy check parts', () => {
     [['--api-url', 'https://a', '--topic', 'flights-events'], /--topic must be projects\/<project>\/topics\/<name>/],
     [['--api-url', 'https://a', '--topic', 'projects/p/topics/t', '--timeout', '0'], /--timeout must be an integer between 1 and 3600, got "0"/],
     [['--api-url', 'https://a', '--topic', 'projects/p/topics/t', '--nope', '1'], /unknown option --nope/],
+    [['--api-url', 'https://a', '--topic', 'projects/p/topics/t', '--events'], /--events needs a value/],
+    [['--api-url', 'https://a', '--topic', 'projects/p/topics/t', 'extra'], /unexpected argument extra/],
   ])('fails when the command line is %j', async (args, message) => {
     await expect(optionsFromArgs(args as string[], {})).rejects.toThrow(message);
   });

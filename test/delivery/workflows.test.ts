@@ -341,6 +341,15 @@ describe('GitHub Actions workflows', () => {
     expect(deployDoc()).toMatch(/"Prevent self-review" on/);
   });
 
+  it('keep the pins moving: Dependabot watches the service image digest and the actions', () => {
+    const config = parse(fs.readFileSync(path.join(ROOT, '.github', 'dependabot.yml'), 'utf8'));
+    expect(config.version).toBe(2);
+    const watched = (config.updates as Json[]).map((u) => `${u['package-ecosystem']} ${u.directory}`).sort();
+    expect(watched).toEqual(['docker /src/service', 'github-actions /']);
+    // The directory holds the Dockerfile whose FROM is pinned by digest.
+    expect(fs.readFileSync(path.join(ROOT, 'src', 'service', 'Dockerfile'), 'utf8')).toMatch(/^FROM \S+@sha256:[0-9a-f]{64}$/m);
+  });
+
   it('never interpolate step outputs straight into a shell script', () => {
     for (const file of files) {
       for (const step of stepsOf(workflow(file)).filter((s) => s.run)) expect(step.run).not.toMatch(/\$\{\{\s*(steps|needs|github\.event)\./);

@@ -18,9 +18,9 @@ import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import { TerraformStack, Testing, Token } from 'cdktf';
+import { TerraformOutput, TerraformStack, Testing, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AnalyticsPipeline, AnalyticsPipelineProps } from '../../src';
+import { AnalyticsPipeline, AnalyticsPipelineProps, IngestTopic } from '../../src';
 import { Json, addressOf, iamGrants, image, orders, resourcesOf, synth } from '../constructs/helpers';
 
 Testing.setupJest();
@@ -376,5 +376,75 @@ describe('AnalyticsPipeline', () => {
     const { json } = synth((scope) => { pipeline = build(scope, { enableApis: false }); });
     expect(json).not.toContain('google_project_service');
     expect(pipeline.apis).toBeUndefined();
+  });
+
+  it('reads from an existing topic: creates no schema or topic, and the subscription, API and monitoring use it', () => {
+    const topicId = 'projects/acme-data/topics/shop-orders';
+    const { tf } = synth((scope) => build(scope, {
+      existingTopic: IngestTopic.fromTopicAttributes(scope, 'Shop', { topicId, deadLetterTopicId: `${topicId}-dead-letters`, schema: orders }),
+      api: { enableEventsEndpoint: true, eventPublishers: ['user:ana@example.com'] },
+    }));
+    expect(resourcesOf(tf, 'google_pubsub_topic')).toEqual([]);
+    expect(resourcesOf(tf, 'google_pubsub_schema')).toEqual([]);
+    const subs = Object.fromEntries(resourcesOf(tf, 'google_pubsub_subscription').map((sub) => [sub.name, sub.topic]));
+    expect(subs).toEqual({ 'orders-to-bigquery': topicId, 'orders-dead-letters-to-bigquery': `${topicId}-dead-letters` });
+    expect(resourcesOf(tf, 'google_pubsub_topic_iam_member').map((g) => g.topic).sort()).toEqual([topicId, `${topicId}-dead-letters`]);
+    expect(resourcesOf(tf, 'google_monitoring_dashboard')[0].dashboard_json).toContain('resource.label.topic_id=\\"shop-orders\\"');
+  });
+
+  it('holds a pipeline on an existing topic beside one that creates its own, without claiming the topic names', () => {
+    expect(() => synth((scope) => {
+      build(scope, { name: 'orders' }, 'Orders');
+      build(scope, { name: 'refunds', existingTopic: IngestTopic.fromTopicAttributes(scope, 'Shop', {
+        topicId: 'projects/p/topics/orders-events', deadLetterTopicId: 'projects/p/topics/orders-dead-letters', schema: orders,
+      }) }, 'Refunds');
+    })).not.toThrow();
+  });
+
+  it('fails when existingTopic and ingest options are both given, or the topic carries another schema', () => {
+    const other = orders.project(['order_id', 'ordered_at', 'country']);
+    expect(() => synth((scope) => build(scope, {
+      ingest: { messageRetentionDays: 3 },
+      existingTopic: IngestTopic.fromTopicAttributes(scope, 'Shop', { topicId: 'projects/p/topics/t', deadLetterTopicId: 'projects/p/topics/d', schema: other }),
+    }))).toThrow(new RegExp([
+      'invalid AnalyticsPipeline props at .*Orders:',
+      '  - existingTopic and ingest are exclusive: give an existing topic or options for a new one, never both',
+      "  - existingTopic's record schema must be the pipeline's schema Order: the table's columns are built from it",
+    ].join('\\n')));
+  });
+
+  it('exposes its metrics without creating monitoring resources when monitoring is off', () => {
+    let pipeline!: AnalyticsPipeline;
+    const { tf } = synth((scope) => {
+      pipeline = build(scope, { enableMonitoring: false });
+      new TerraformOutput(scope, 'IngestFilter', { value: pipeline.metrics.metricIngestRate().filter });
+      new TerraformOutput(scope, 'RequestsFilter', { value: pipeline.metrics.metricApiRequests().filter });
+    });
+    expect(Object.keys(tf.resource).filter((type) => type.startsWith('google_monitoring_'))).toEqual([]);
+    expect(pipeline.monitoring).toBeUndefined();
+    const topic = addressOf(tf, 'google_pubsub_topic', { name: 'orders-events' });
+    const service = addressOf(tf, 'google_cloud_run_v2_service', { name: 'orders-api' });
+    expect(tf.output.IngestFilter.value).toContain(`resource.label.topic_id="\${${topic}.name}"`);
+    expect(tf.output.RequestsFilter.value).toContain(`resource.label.service_name="\${${service}.name}"`);
+    expect(pipeline.metrics.metricBacklogAge().metricType).toBe('pubsub.googleapis.com/subscription/oldest_unacked_message_age');
+  });
+
+  it('measures the same time series with monitoring on as its metrics describe', () => {
+    let pipeline!: AnalyticsPipeline;
+    synth((scope) => { pipeline = build(scope); });
+    expect(pipeline.metrics.metricApiLatency()).toEqual(pipeline.monitoring!.metrics.metricApiLatency());
+    expect(pipeline.metrics.metricIngestRate()).toEqual(pipeline.monitoring!.metrics.metricIngestRate());
+  });
+
+  it('lets consumers query the view directly, and refuses the public', () => {
+    const { tf } = synth((scope) => {
+      const pipeline = build(scope);
+      pipeline.grantViewRead('Analysts', 'group:analysts@example.com');
+      expect(() => pipeline.grantViewRead('Public', 'allAuthenticatedUsers')).toThrow(/grantViewRead member must not hold allAuthenticatedUsers/);
+    });
+    const view = addressOf(tf, 'google_bigquery_table', { table_id: 'orders', deletion_protection: false });
+    expect(resourcesOf(tf, 'google_bigquery_table_iam_member').filter((g) => g.member === 'group:analysts@example.com')).toEqual([
+      expect.objectContaining({ table_id: `\${${view}.table_id}`, role: 'roles/bigquery.dataViewer' }),
+    ]);
   });
 });

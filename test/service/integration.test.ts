@@ -9,7 +9,7 @@ import { bodyOf } from './app-harness';
 import { expectedWire } from './store-contract-data';
 
 /**
- * The brief's Part 3 integration test: the real server process (DuckDB store) on a free port; events published
+ * The end-to-end integration test: the real server process (DuckDB store) on a free port; events published
  * over HTTP come back through the API field by field, thousands of rows page without gaps or duplicates, and a
  * re-published key shows only its latest version.
  */
@@ -100,6 +100,42 @@ describe('integration: the real server process with the DuckDB store', () => {
         expect({ field, value: body[field], type: typeof body[field] }).toEqual({ field, value, type: typeof value });
       }
     }
+  });
+
+  test('two hand-written events read back as literals written from the wire format, not from the service\'s converters', async () => {
+    // Avro JSON as a producer sends it: timestamps in microseconds, dates in days, nullable fields as wrapped unions.
+    const full: AvroJsonEvent = {
+      event_id: 'literal-full', event_time: 1714604400000123, airline: 'AF', flight_number: 'AF1234', flight_date: 19845,
+      origin: 'CDG', destination: 'JFK', status: 'DEPARTED', scheduled_departure: 1714604400000000,
+      actual_departure: { long: 1714604500000000 }, scheduled_arrival: 1714608000000000, actual_arrival: { long: 1714608000000001 },
+      passengers: { long: 180 }, delay_minutes: { long: 9007199254740990 }, load_factor: { double: 0.92 }, revenue_eur: { string: '35120.50' },
+      international: true,
+      aircraft: { 'com.example.flights.FlightEvent_aircraft': { registration: 'F-GKXA', model: { string: 'A320' }, seats: { long: 174 } } },
+      delay_reasons: ['WX', '93'], details: { string: '{"gate":"K42","crew":[1,2]}' },
+    };
+    const empty: AvroJsonEvent = {
+      ...full, event_id: 'literal-nulls', actual_departure: null, actual_arrival: null, passengers: null, delay_minutes: null,
+      load_factor: null, revenue_eur: null, aircraft: null, delay_reasons: [], details: null,
+    };
+    await publish([full, empty]);
+    const window = 'from=2024-05-01T22:00:00Z&to=2024-05-02T00:00:00Z';
+    // The wire format as the README states it: ISO 8601 UTC timestamps with microseconds, INT64 as a number when safe
+    // and a decimal string otherwise, NUMERIC as a string, DATE as YYYY-MM-DD, JSON as JSON, records as objects.
+    expect((await getJson(`/v1/records/literal-full?${window}`)).body).toEqual({
+      event_id: 'literal-full', event_time: '2024-05-01T23:00:00.000123Z', airline: 'AF', flight_number: 'AF1234', flight_date: '2024-05-02',
+      origin: 'CDG', destination: 'JFK', status: 'DEPARTED', scheduled_departure: '2024-05-01T23:00:00.000000Z',
+      actual_departure: '2024-05-01T23:01:40.000000Z', scheduled_arrival: '2024-05-02T00:00:00.000000Z', actual_arrival: '2024-05-02T00:00:00.000001Z',
+      passengers: 180, delay_minutes: 9007199254740990, load_factor: 0.92, revenue_eur: '35120.5',
+      international: true, aircraft: { registration: 'F-GKXA', model: 'A320', seats: 174 },
+      delay_reasons: ['WX', '93'], details: { gate: 'K42', crew: [1, 2] },
+    });
+    expect((await getJson(`/v1/records/literal-nulls?${window}`)).body).toEqual({
+      event_id: 'literal-nulls', event_time: '2024-05-01T23:00:00.000123Z', airline: 'AF', flight_number: 'AF1234', flight_date: '2024-05-02',
+      origin: 'CDG', destination: 'JFK', status: 'DEPARTED', scheduled_departure: '2024-05-01T23:00:00.000000Z',
+      actual_departure: null, scheduled_arrival: '2024-05-02T00:00:00.000000Z', actual_arrival: null,
+      passengers: null, delay_minutes: null, load_factor: null, revenue_eur: null,
+      international: true, aircraft: null, delay_reasons: [], details: null,
+    });
   });
 
   test('pages through thousands of rows with no gaps and no duplicates, newest first', async () => {

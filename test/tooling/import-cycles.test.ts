@@ -11,17 +11,19 @@ const SRC = path.join(ROOT, 'src');
  */
 const LAYERS: Record<string, readonly string[]> = {
   schema: [],
+  contract: [],
   core: ['schema'],
-  constructs: ['core', 'schema'],
+  constructs: ['contract', 'core', 'schema'],
   monitoring: ['core', 'schema'],
   checks: ['core', 'schema'],
   patterns: ['constructs', 'monitoring', 'checks', 'core', 'schema'],
-  service: ['schema'],
+  service: ['contract', 'schema'],
 };
 
 /** Packages a layer must not load: the record definition runs everywhere, the service never synthesizes. */
 const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
   schema: /^(cdktf|@cdktf\/|constructs$|hono|@hono\/)/,
+  contract: /^(cdktf|@cdktf\/|constructs$|hono|@hono\/)/,
   service: /^(cdktf|@cdktf\/|constructs$)/,
 };
 
@@ -190,7 +192,7 @@ describe('imports under src/', () => {
     expect(folderCycles(local)).toEqual([]);
   });
 
-  test('point one way: schema, core, the parts, the pattern; the service on schema only', () => {
+  test('point one way: schema, core, the parts, the pattern; the service on schema and the env contract only', () => {
     expect(layerViolations(imports)).toEqual([]);
   });
 
@@ -230,7 +232,7 @@ describe('the cycle finder', () => {
       { from: at('patterns/analytics-pipeline.ts'), specifier: '../monitoring', to: at('monitoring/index.ts') },
     ])).toEqual([
       expect.stringMatching(/^monitoring\/alerts.ts imports patterns\/analytics-pipeline.ts: src\/monitoring may import only src\/core, src\/schema$/),
-      expect.stringMatching(/^service\/app.ts imports core\/validation.ts: src\/service may import only src\/schema$/),
+      expect.stringMatching(/^service\/app.ts imports core\/validation.ts: src\/service may import only src\/contract, src\/schema$/),
       expect.stringMatching(/^schema\/field.ts imports cdktf, which src\/schema must not load$/),
     ]);
   });

@@ -1,4 +1,4 @@
-import { block, Block, blocks, defineRule, isFalse, isPublicMember, isTrue, isUnset, path, refersTo } from '../attributes';
+import { block, Block, blocks, defineRule, isExpression, isFalse, isPublicMember, isTrue, isUnset, path, refersTo, Value } from '../attributes';
 import { CheckedResource, RuleLevel, StackView } from '../rule';
 
 const TABLE = 'google_bigquery_table';
@@ -114,9 +114,48 @@ export const bigqueryDatasetPublicAccess = defineRule({
   },
 });
 
+/** Special groups that stand for every holder of a project role. */
+const PROJECT_GROUPS: { [group: string]: string } = {
+  projectReaders: 'every project Viewer',
+  projectWriters: 'every project Editor',
+};
+
+/** A dataset whose tables every project Viewer or Editor can read, through BigQuery's default or explicit access. */
+export const bigqueryDatasetProjectAccess = defineRule({
+  id: 'bigquery-dataset-project-access',
+  level: RuleLevel.WARNING,
+  explanation:
+    'A dataset created without an access list gets BigQuery\'s default one: projectReaders READER, projectWriters WRITER, projectOwners OWNER. Every project Viewer then reads every table, columns an authorized view hides included, and every Editor can change them; ignore_changes on access hides later changes from every plan. A WARNING, not an ERROR: project roles are not public, and some teams do manage data access at the project level on purpose.',
+  fix: 'Give the dataset an explicit access list owned by Terraform: its owners (a group or the deployer), authorized views or datasets, the writers, nothing for projectReaders / projectWriters; and no lifecycle.ignore_changes on access. AnalyticsTable does. If project-level access is intended, suppress with that reason.',
+  resourceTypes: [DATASET],
+  check: (dataset, stack) => {
+    const problems: string[] = [];
+    const access = blocks(dataset.attributes.access);
+    const ignored: Value = path(dataset.attributes, 'lifecycle', 'ignore_changes');
+    if (ignored === 'all' || (Array.isArray(ignored) && ignored.some((a) => a === 'all' || a === 'access'))) {
+      problems.push('lifecycle.ignore_changes covers access: changes to who may read it never show in a plan');
+    }
+    if (isExpression(dataset.attributes.access)) return problems;
+    if (access.length === 0 && !hasAuthoritativePolicy(dataset, stack)) {
+      problems.push('no access list: BigQuery applies its default one, so every project Viewer reads and every Editor writes its tables');
+    }
+    access.forEach((entry, index) => {
+      const who = PROJECT_GROUPS[entry.special_group];
+      if (who) problems.push(`access entry ${index} grants ${entry.role ?? 'access'} to ${who} (special_group ${entry.special_group})`);
+    });
+    return problems;
+  },
+});
+
+/** Whether a `google_bigquery_dataset_iam_policy` of the stack sets the whole policy of this dataset. */
+function hasAuthoritativePolicy(dataset: CheckedResource, stack: StackView): boolean {
+  return stack.ofType('google_bigquery_dataset_iam_policy').some((p) => refersTo(p.attributes.dataset_id, dataset, stack, 'dataset_id'));
+}
+
 /** Every BigQuery rule. */
 export const bigqueryRules = [
   bigqueryDatasetPublicAccess,
+  bigqueryDatasetProjectAccess,
   bigqueryTableDeletionProtection,
   bigqueryTablePartitioning,
   bigqueryTablePartitionFilter,

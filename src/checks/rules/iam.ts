@@ -1,4 +1,4 @@
-import { defineRule, describeMembers, iamGrants, isPublicMember } from '../attributes';
+import { defineRule, describeMembers, iamGrants, isPublicMember, Value } from '../attributes';
 import { CheckedResource, RuleLevel } from '../rule';
 import { BASIC_ROLES, DEFAULT_SERVICE_ACCOUNT, privilegedRoleReason, SCOPABLE_ROLES, WIDE_IAM_TYPES } from './iam-roles';
 
@@ -85,6 +85,26 @@ export const iamWorkloadIdentityCondition = defineRule({
   },
 });
 
+/** Cloud Storage ACL resources: one entry (`entity` + `role`), or a list of `ROLE:entity` strings (`role_entity`). */
+const STORAGE_ACL_TYPES = [
+  'google_storage_bucket_access_control',
+  'google_storage_default_object_access_control',
+  'google_storage_object_access_control',
+  'google_storage_bucket_acl',
+  'google_storage_default_object_acl',
+  'google_storage_object_acl',
+];
+
+/** Grants of a Cloud Storage ACL resource, in the shape of IAM grants (role, members). */
+function aclGrants(resource: CheckedResource): { role: Value; members: Value[] }[] {
+  const attrs = resource.attributes;
+  if (!resource.type.endsWith('_acl')) return [{ role: attrs.role ?? 'access', members: [attrs.entity] }];
+  const entries: Value[] = Array.isArray(attrs.role_entity) ? attrs.role_entity : [];
+  return entries
+    .filter((entry): entry is string => typeof entry === 'string' && entry.includes(':'))
+    .map((entry) => ({ role: entry.slice(0, entry.indexOf(':')), members: [entry.slice(entry.indexOf(':') + 1)] }));
+}
+
 /** Anyone on the internet, or any Google account, granted a role on anything. */
 export const iamPublicPrincipal = defineRule({
   id: 'iam-public-principal',
@@ -92,8 +112,11 @@ export const iamPublicPrincipal = defineRule({
   explanation:
     'allUsers is anyone on the internet and allAuthenticatedUsers anyone with a Google account: a role granted to them on a dataset, table, topic, subscription, repository, bucket, key or secret makes it readable (or writable, or usable) by the whole world.',
   fix: 'Grant the role to the service accounts, groups or users that need it. If the resource is public on purpose, suppress on that grant with who decided and why the data may be public.',
-  resourceTypes: IAM_TYPES,
+  resourceTypes: [...IAM_TYPES, ...STORAGE_ACL_TYPES],
   check: (resource, stack) => {
+    if (STORAGE_ACL_TYPES.includes(resource.type)) {
+      return aclGrants(resource).flatMap(({ role, members }) => members.filter(isPublicMember).map((m) => `${m} is granted ${role} by the ACL`));
+    }
     // Cloud Run invokers are reported by run-public-invoker, which carries the public-API opt-in.
     if (resource.type.startsWith('google_cloud_run_')) return [];
     const wide = WIDE_IAM_TYPES.includes(resource.type);

@@ -46,15 +46,3 @@ export function verifiedCallerEmail(header: HeaderReader): string | undefined {
   if (typeof email !== 'string' || email.length === 0 || (emailVerified !== true && emailVerified !== 'true')) return undefined;
   return email.toLowerCase();
 }
-
-/**
- * The emails of an `EVENTS_PUBLISHERS` list (`user:<email>` or `serviceAccount:<email>` members, comma-separated),
- * lowercased, or the problem with it.
- */
-export function parsePublisherMembers(text: string): { emails: string[] } | { problem: string } {
-  const members = text.split(',').map((m) => m.trim()).filter((m) => m !== '');
-  const bad = members.filter((m) => !/^(user|serviceAccount):[^\s@]+@[^\s@]+$/.test(m));
-  if (members.length === 0) return { problem: 'must name at least one user:<email> or serviceAccount:<email> member' };
-  if (bad.length > 0) return { problem: `must hold only user:<email> or serviceAccount:<email> members, got ${bad.map((m) => JSON.stringify(m)).join(', ')}` };
-  return { emails: members.map((m) => m.slice(m.indexOf(':') + 1).toLowerCase()) };
-}

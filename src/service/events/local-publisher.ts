@@ -35,6 +35,7 @@ export class LocalPublisher implements Publisher {
       messageId: `${publishTimeMicros}${String(this.sequence++ % 1_000_000).padStart(6, '0')}`,
       publishTimeMicros,
       ...(options.attributes ? { attributes: { ...options.attributes } } : {}),
+      data: Buffer.from(JSON.stringify(event), 'utf8'),
     }));
     const { deadLetters } = await this.options.sink.write(stored);
     for (const dead of deadLetters) {

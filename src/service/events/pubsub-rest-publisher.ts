@@ -47,9 +47,15 @@ export class PubSubRestPublisher implements Publisher {
 
   /** Publishes the events as JSON-encoded messages and returns Pub/Sub's message ids. */
   public async publish(events: readonly AvroJsonEvent[], options: PublishOptions = {}): Promise<string[]> {
+    return this.publishMessages(events.map((e) => ({ data: Buffer.from(JSON.stringify(e), 'utf8'), attributes: options.attributes })));
+  }
+
+  /** Publishes raw messages (payload bytes plus attributes) in one request and returns Pub/Sub's message ids. */
+  public async publishMessages(messages: ReadonlyArray<{ readonly data: Buffer; readonly attributes?: Readonly<Record<string, string>> }>): Promise<string[]> {
     const token = this.accessToken ? await this.accessToken() : undefined;
-    const attributes = options.attributes && Object.keys(options.attributes).length > 0 ? { attributes: options.attributes } : {};
-    const body = { messages: events.map((e) => ({ data: Buffer.from(JSON.stringify(e), 'utf8').toString('base64'), ...attributes })) };
+    const body = {
+      messages: messages.map((m) => ({ data: m.data.toString('base64'), ...(m.attributes && Object.keys(m.attributes).length > 0 ? { attributes: m.attributes } : {}) })),
+    };
     let response: Response;
     try {
       response = await fetch(this.url, {
@@ -63,7 +69,7 @@ export class PubSubRestPublisher implements Publisher {
     }
     const payload = (await response.json().catch(() => ({}))) as { messageIds?: string[]; error?: { message?: string } };
     if (!response.ok) throw new PublishError(response.status, payload.error?.message ?? `Pub/Sub answered ${response.status}`);
-    if (!Array.isArray(payload.messageIds) || payload.messageIds.length !== events.length) {
+    if (!Array.isArray(payload.messageIds) || payload.messageIds.length !== messages.length) {
       throw new PublishError(502, 'Pub/Sub answered without one message id per event');
     }
     return payload.messageIds;

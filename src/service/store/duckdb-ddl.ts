@@ -75,5 +75,7 @@ export function createStagingTableSql(schema: RecordSchema, tableName: string): 
 export function insertFromStagingSql(schema: RecordSchema, tableName: string, stagingTableName: string): string {
   const columns = schema.fields.map((f) => (isStagedAsJson(f) ? `CAST(CAST(${quoteIdent(f.name)} AS JSON) AS ${duckDbType(f)})` : quoteIdent(f.name)));
   const metadata = ['subscription_name', 'message_id', 'publish_time', 'attributes'].map(quoteIdent);
-  return `INSERT INTO ${quoteIdent(tableName)} SELECT ${[...columns, ...metadata].join(', ')} FROM ${quoteIdent(stagingTableName)}`;
+  // Columns by name: a table evolved in place holds its added columns after the metadata ones.
+  const targets = [...schema.fields.map((f) => quoteIdent(f.name)), ...metadata];
+  return `INSERT INTO ${quoteIdent(tableName)} (${targets.join(', ')}) SELECT ${[...columns, ...metadata].join(', ')} FROM ${quoteIdent(stagingTableName)}`;
 }

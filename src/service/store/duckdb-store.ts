@@ -3,6 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordSchema } from '../../schema/record-schema';
 import { int64ToWire } from '../../schema/wire';
+import { evolveRecordsTable } from './duckdb-evolve';
 import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql, insertFromStagingSql, quoteIdent } from './duckdb-ddl';
 import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
@@ -107,6 +108,12 @@ export class DuckDbStore implements Store {
     }
     const connection = await instance.connect();
     await connection.run(createRecordsTableSql(options.schema, tableName));
+    // A database file kept across restarts (DUCKDB_PATH) takes compatible schema changes as BigQuery does.
+    await evolveRecordsTable(connection, options.schema, tableName).catch((e) => {
+      connection.closeSync();
+      instance.closeSync();
+      throw e;
+    });
     await connection.run(createDeadLetterTableSql(`${tableName}_dead_letter`));
     // TEMP: private to the writing connection and gone with it, so a database file never keeps staged rows.
     await connection.run(createStagingTableSql(options.schema, `${tableName}_staging`));
@@ -377,9 +384,10 @@ export class DuckDbStore implements Store {
   private async appendDeadLetters(deadLetters: Array<DeadLetter & { event: StoredEvent }>): Promise<void> {
     const sql = `INSERT INTO ${quoteIdent(this.deadLetterTableName)} VALUES ($data, 'local-dead-letter', $message_id, $publish_time, $attributes, $reason)`;
     for (const { event, messageId, reason } of deadLetters) {
-      const payload = JSON.stringify(event.record, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+      // The message as the producer published it, as a BigQuery dead-letter table keeps it; else the record as JSON.
+      const payload = event.data ?? Buffer.from(JSON.stringify(event.record, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)), 'utf8');
       await this.connection.run(sql, {
-        data: blobValue(Buffer.from(payload, 'utf8')),
+        data: blobValue(payload),
         message_id: messageId,
         publish_time: timestampValue(event.publishTimeMicros),
         attributes: event.attributes ? JSON.stringify(event.attributes) : null,

@@ -51,6 +51,8 @@ export interface StoredEvent {
   readonly messageId: string;
   readonly publishTimeMicros: bigint;
   readonly attributes?: Record<string, string>;
+  /** The message exactly as published, kept by the dead-letter table if the record cannot be stored. */
+  readonly data?: Buffer;
 }
 
 /** What every store does. Errors are StoreError (./errors.ts) so the API maps them to 503/504/400. */
