@@ -60,6 +60,8 @@ export interface CloudServiceSettings {
   readonly maxQueryWindowDays: number;
   readonly maxBytesBilled: number;
   readonly queryTimeoutMs: number;
+  /** `DAY` or `HOUR`: how the table under the view is partitioned. */
+  readonly partitionGranularity: string;
   /** Whether `/docs` serves the API reference; the service's default is on, so only `false` is written. */
   readonly apiDocs?: boolean;
   /** Present when the events endpoint is on. */
@@ -85,6 +87,7 @@ export function encodeCloudServiceEnv(settings: CloudServiceSettings): EnvVar[] 
     { name: SERVICE_ENV.maxQueryWindowDays, value: String(settings.maxQueryWindowDays) },
     { name: SERVICE_ENV.maxBytesBilled, value: String(settings.maxBytesBilled) },
     { name: SERVICE_ENV.queryTimeoutMs, value: String(settings.queryTimeoutMs) },
+    { name: SERVICE_ENV.partitionGranularity, value: settings.partitionGranularity },
   ];
   if (settings.apiDocs === false) env.push({ name: SERVICE_ENV.apiDocs, value: 'false' });
   if (settings.events) {
