@@ -8,15 +8,9 @@ import { RecordSchema } from '../schema';
 import { bigQueryId } from '../core/physical-names';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import { PROJECT_OWNERS, checkGrantMember, datasetOwnerProblems, ownerAccessEntry } from './iam-members';
-import { BigQueryTableRef, IQueryableView, IRecordTables } from './pipeline-parts';
+import { BigQueryTableRef, IQueryableView, IRecordTables, PartitionGranularity } from './pipeline-parts';
 
-/** How finely the table is partitioned on the event time. */
-export enum PartitionGranularity {
-  /** One partition per day: right for most volumes. */
-  DAY = 'DAY',
-  /** One partition per hour: for very high volumes queried over short windows. */
-  HOUR = 'HOUR',
-}
+export { PartitionGranularity };
 
 /** Options of the dataset the table creates; refused together with an existing dataset. */
 export interface DatasetOptions {
@@ -201,6 +195,8 @@ export class AnalyticsTable extends Construct implements IRecordTables, IQueryab
   public readonly datasetId: string;
   /** BigQuery location of the datasets. */
   public readonly location: string;
+  /** How the records table is partitioned on the event time. */
+  public readonly partitioning: PartitionGranularity;
 
   public constructor(scope: Construct, id: string, props: AnalyticsTableProps) {
     super(scope, id);
@@ -215,6 +211,7 @@ export class AnalyticsTable extends Construct implements IRecordTables, IQueryab
     const deletionProtection = props.deletionProtection ?? true;
     const expirationMs = props.retentionDays !== undefined ? props.retentionDays * DAY_MS : undefined;
     this.location = props.location ?? 'US';
+    this.partitioning = props.partitioning ?? PartitionGranularity.DAY;
     this.exposedSchema = props.schema.project(props.exposedFields ?? props.schema.fieldNames);
 
     const owners = (props.datasetOwners ?? [PROJECT_OWNERS]).map(ownerAccessEntry);
@@ -259,7 +256,7 @@ export class AnalyticsTable extends Construct implements IRecordTables, IQueryab
       labels,
       schema: props.schema.toBigQuerySchemaJson(true),
       timePartitioning: {
-        type: props.partitioning ?? PartitionGranularity.DAY,
+        type: this.partitioning,
         field: props.schema.eventTimeField,
         expirationMs,
       },
@@ -365,6 +362,12 @@ export interface ViewAttributes {
   readonly location: string;
   /** The record fields the view exposes; must include the event-time and key fields. */
   readonly exposedSchema: RecordSchema;
+  /**
+   * How the table under the view is partitioned on the event time.
+   *
+   * @default PartitionGranularity.DAY
+   */
+  readonly partitioning?: PartitionGranularity;
 }
 
 /** Tables created elsewhere, as `AnalyticsTable.fromTableRefs` takes them. */
@@ -389,6 +392,7 @@ class ImportedView extends Construct implements IQueryableView {
   public readonly viewRef: BigQueryTableRef;
   public readonly location: string;
   public readonly exposedSchema: RecordSchema;
+  public readonly partitioning: PartitionGranularity;
 
   public constructor(scope: Construct, id: string, attrs: ViewAttributes) {
     super(scope, id);
@@ -399,6 +403,7 @@ class ImportedView extends Construct implements IQueryableView {
     this.viewRef = { projectId: match![1], datasetId: match![2], tableId: match![3] };
     this.location = attrs.location;
     this.exposedSchema = attrs.exposedSchema;
+    this.partitioning = attrs.partitioning ?? PartitionGranularity.DAY;
   }
 
   public grantViewRead(id: string, member: string): BigqueryTableIamMember {

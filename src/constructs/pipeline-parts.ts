@@ -3,6 +3,14 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { IConstruct } from 'constructs';
 import { RecordSchema } from '../schema';
 
+/** How finely the table is partitioned on the event time. */
+export enum PartitionGranularity {
+  /** One partition per day: right for most volumes. */
+  DAY = 'DAY',
+  /** One partition per hour: for very high volumes queried over short windows. */
+  HOUR = 'HOUR',
+}
+
 /** Where a BigQuery table or view is. Values may be tokens. */
 export interface BigQueryTableRef {
   /** Project of the table. */
@@ -63,6 +71,8 @@ export interface IQueryableView extends IConstruct {
   readonly location: string;
   /** The record fields the view exposes, with the event-time and key fields. */
   readonly exposedSchema: RecordSchema;
+  /** How the table under the view is partitioned on the event time: the API pages by partition. */
+  readonly partitioning: PartitionGranularity;
 
   /**
    * Lets `member` query the view (`roles/bigquery.dataViewer` on the view only, never on the raw table). Public and

@@ -328,6 +328,7 @@ export class QueryApi extends Construct {
       maxQueryWindowDays: props.maxQueryWindowDays ?? 31,
       maxBytesBilled: props.maxBytesBilled ?? 10 * 1024 ** 3,
       queryTimeoutMs: props.queryTimeoutMs ?? 10000,
+      partitionGranularity: table.partitioning,
       // Events are validated against the whole record the topic takes, not the columns the view exposes; the service
       // refuses every caller but the publishers with 403: invoking the API is not enough to write.
       events: this.eventsPublisherGrant && props.ingest

@@ -58,6 +58,8 @@ export interface CloudServiceSettings {
   readonly maxQueryWindowDays: number;
   readonly maxBytesBilled: number;
   readonly queryTimeoutMs: number;
+  /** `DAY` or `HOUR`: how the table under the view is partitioned. */
+  readonly partitionGranularity: string;
   /** Present when the events endpoint is on. */
   readonly events?: {
     readonly topicId: string;
@@ -81,6 +83,7 @@ export function encodeCloudServiceEnv(settings: CloudServiceSettings): EnvVar[] 
     { name: SERVICE_ENV.maxQueryWindowDays, value: String(settings.maxQueryWindowDays) },
     { name: SERVICE_ENV.maxBytesBilled, value: String(settings.maxBytesBilled) },
     { name: SERVICE_ENV.queryTimeoutMs, value: String(settings.queryTimeoutMs) },
+    { name: SERVICE_ENV.partitionGranularity, value: settings.partitionGranularity },
   ];
   if (settings.events) {
     env.push(

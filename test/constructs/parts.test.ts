@@ -61,6 +61,7 @@ describe('parts that compose', () => {
     });
     expect(envOf(tf)).toEqual(expect.objectContaining({
       GOOGLE_CLOUD_PROJECT: 'acme-data', BIGQUERY_DATASET: 'shop_api', BIGQUERY_VIEW: 'orders_v2', BIGQUERY_LOCATION: 'EU', PIPELINE_SCHEMA: orders.toJson(),
+      PARTITION_GRANULARITY: 'DAY',
     }));
     expect(json).toHaveResourceWithProperties(BigqueryTableIamMember, {
       project: 'acme-data', dataset_id: 'shop_api', table_id: 'orders_v2', role: 'roles/bigquery.dataViewer',

@@ -63,7 +63,7 @@ describe('QueryApi', () => {
     const env = envOf(tf);
     expect(Object.keys(env)).toEqual([
       'STORE', 'GOOGLE_CLOUD_PROJECT', 'BIGQUERY_DATASET', 'BIGQUERY_VIEW', 'BIGQUERY_LOCATION', 'PIPELINE_NAME',
-      'PIPELINE_SCHEMA', 'MAX_QUERY_WINDOW_DAYS', 'MAX_BYTES_BILLED', 'QUERY_TIMEOUT_MS',
+      'PIPELINE_SCHEMA', 'MAX_QUERY_WINDOW_DAYS', 'MAX_BYTES_BILLED', 'QUERY_TIMEOUT_MS', 'PARTITION_GRANULARITY',
     ]);
     expect(env).toEqual({
       STORE: 'bigquery',
@@ -76,6 +76,7 @@ describe('QueryApi', () => {
       MAX_QUERY_WINDOW_DAYS: '31',
       MAX_BYTES_BILLED: String(10 * 1024 ** 3),
       QUERY_TIMEOUT_MS: '10000',
+      PARTITION_GRANULARITY: 'DAY',
     });
     expect(RecordSchema.fromJson(env.PIPELINE_SCHEMA).fieldNames).toEqual(['order_id', 'ordered_at', 'country', 'status']);
     expect(api.invokerGrants).toEqual([]);

@@ -1,6 +1,6 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Testing } from 'cdktf';
-import { AnalyticsTable, IngestTopic, QueryApi } from '../../src';
+import { AnalyticsTable, IngestTopic, PartitionGranularity, QueryApi } from '../../src';
 import { SERVICE_ENV, STORE_KIND, decodeEventPublishers, encodeEventPublishers } from '../../src/contract/service-env';
 import { StoreKind, parseConfig } from '../../src/service/config';
 import { Json, image, orders } from '../constructs/helpers';
@@ -32,7 +32,9 @@ describe('the service environment contract', () => {
   test('what QueryApi sets on the container is what the service parses: every setting, events included', () => {
     const json = Testing.synthScope((scope) => {
       const ingest = new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders });
-      const table = new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders, location: 'EU', exposedFields: ['order_id', 'country'] });
+      const table = new AnalyticsTable(scope, 'Table', {
+        name: 'orders', schema: orders, location: 'EU', exposedFields: ['order_id', 'country'], partitioning: PartitionGranularity.HOUR,
+      });
       const producer = new ServiceAccount(scope, 'Producer', { accountId: 'orders-producer' });
       new QueryApi(scope, 'Api', {
         name: 'orders', image: image(), table, ingest, maxQueryWindowDays: 7, maxBytesBilled: 2 ** 40, queryTimeoutMs: 5000,
@@ -54,6 +56,7 @@ describe('the service environment contract', () => {
       maxQueryWindowDays: 7,
       maxBytesBilled: String(2 ** 40),
       queryTimeoutMs: 5000,
+      partitionGranularity: 'HOUR',
       eventsTopic: `projects/${PROJECT}/topics/orders-events`,
       eventPublishers: [`orders-producer@${PROJECT}.iam.gserviceaccount.com`, 'ana@example.com'],
     });
