@@ -420,6 +420,8 @@ export class DuckDbStore implements Store {
       const statement = await this.prepare(connection, query.sql);
       // close() began while the statement was being prepared: its interrupt came before this query, so refuse it here.
       this.assertOpen();
+      // The deadline or the caller's abort passed while preparing: that interrupt reached no query, so stop here.
+      if (timedOut || signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, `the query did not start within ${this.queryTimeoutMs} ms`);
       statement.bind(query.params);
       const reader = await statement.runAndReadAll();
       return reader.getRowObjects();
