@@ -55,7 +55,24 @@ export interface DuckDbStoreOptions {
    * @default true
    */
   readonly readIndex?: boolean;
+  /**
+   * Starts the deadline of one query: calls `onDeadline` once `ms` have passed, unless the returned function cancels
+   * it first. A seam for tests that decide exactly when a deadline passes (while a query runs, while its statement
+   * is prepared) instead of guessing how long a query takes on the machine.
+   *
+   * @default - a `setTimeout` timer
+   */
+  readonly startDeadline?: StartDeadline;
 }
+
+/** Starts a deadline: `onDeadline` runs once after `ms`, unless the returned function is called first. */
+export type StartDeadline = (onDeadline: () => void, ms: number) => () => void;
+
+/** The production deadline: a timer of the event loop. */
+const timerDeadline: StartDeadline = (onDeadline, ms) => {
+  const timer = setTimeout(onDeadline, ms);
+  return () => clearTimeout(timer);
+};
 
 /** An event the table refused (malformed NUMERIC or JSON text), kept in the dead-letter table instead. */
 export interface DeadLetter {
@@ -123,7 +140,7 @@ export class DuckDbStore implements Store {
     }
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < Math.max(1, options.readConnections ?? availableParallelism()); i++) readers.push(await instance.connect());
-    const store = new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000);
+    const store = new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000, options.startDeadline ?? timerDeadline);
     store.indexStale = options.readIndex === false;
     // A database file written before the index existed: build it once from the records.
     if (options.schema.keyField) await store.afterWrites(() => store.indexRowsAfter(-1n, true));
@@ -161,6 +178,7 @@ export class DuckDbStore implements Store {
     private readonly connection: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
     private readonly queryTimeoutMs: number,
+    private readonly startDeadline: StartDeadline,
   ) {
     this.deadLetterTableName = `${tableName}_dead_letter`;
     this.idle = [...readers];
@@ -410,7 +428,7 @@ export class DuckDbStore implements Store {
     const connection = await this.acquire();
     let timedOut = false;
     const interrupt = () => connection.interrupt();
-    const timer = setTimeout(() => {
+    const cancelDeadline = this.startDeadline(() => {
       timedOut = true;
       interrupt();
     }, this.queryTimeoutMs);
@@ -433,7 +451,7 @@ export class DuckDbStore implements Store {
       }
       throw this.storeError(e);
     } finally {
-      clearTimeout(timer);
+      cancelDeadline();
       signal?.removeEventListener('abort', interrupt);
       this.release(connection);
     }
