@@ -1,7 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import { BOOLEAN, DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { serve } from '@hono/node-server';
 import { LocalPublisher } from '../../src/service/events/local-publisher';
 import { createLogger } from '../../src/service/logger';
@@ -10,6 +9,7 @@ import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
 import type { GetQuery, ListQuery, Page, Store, WireRecord } from '../../src/service/store/store';
 import { microsToIso } from '../../src/schema/wire';
 import { NOW_MILLIS, errorOf, harness } from '../service/app-harness';
+import { registerGate } from '../service/duckdb-gate';
 import { MICROS_PER_HOUR, T0, ticketData, tickets } from '../service/store-contract-data';
 
 /**
@@ -50,26 +50,17 @@ class ManualDeadlines {
 
 /**
  * Puts a gate into every read of the store's write-time index: the index table becomes a view whose rows pass
- * through a DuckDB function calling `gate` (on the JS thread, while DuckDB executes the query), so the test acts at
- * a moment when a real query is known to be running. `gate.calls` counts the chunks of rows that went through.
+ * through `test_gate` (see ../service/duckdb-gate.ts), so `gate` runs while DuckDB executes a read. `calls` counts
+ * the chunks of rows that went through.
  */
 async function gateIndexReads(store: DuckDbStore, gate: () => void): Promise<{ calls: number }> {
   const seen = { calls: 0 };
-  const fn = DuckDBScalarFunction.create({
-    name: 'test_gate',
-    returnType: BOOLEAN,
-    parameterTypes: [VARCHAR],
-    volatile: true,
-    mainFunction: (_info, input, output) => {
-      seen.calls++;
-      gate();
-      for (let i = 0; i < input.rowCount; i++) output.setItem(i, true);
-      output.flush();
-    },
-  });
   // Not a write of records: the index stays in use, as it is for every read in production.
   await store.withReadOnlyConnection(async (c) => {
-    c.registerScalarFunction(fn);
+    registerGate(c, () => {
+      seen.calls++;
+      gate();
+    });
     await c.run(`ALTER TABLE ${store.tableName}_latest RENAME TO ${store.tableName}_latest_rows`);
     await c.run(`CREATE VIEW ${store.tableName}_latest AS SELECT * FROM ${store.tableName}_latest_rows WHERE test_gate(message_id)`);
   });
