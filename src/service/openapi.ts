@@ -110,6 +110,10 @@ export function buildOpenApiDocument(schema: RecordSchema, options: OpenApiOptio
       responses: errorResponses(),
       headers: {
         'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
+        'Query-Window': {
+          description: 'The window the answer covers, `<from>/<to>` (ISO 8601 intervals): defaults filled in, `to` rounded up to the minute.',
+          schema: { type: 'string', pattern: '^[^/]+/[^/]+$' },
+        },
       },
       securitySchemes: { [SECURITY_SCHEME]: securityScheme() },
     },
@@ -154,7 +158,11 @@ function listOperation(schema: RecordSchema, recordName: string, options: OpenAp
     ].join(' '),
     parameters: [p.from, p.to, p.limit, p.cursor, p.fields, ...p.filters].map(openApiParameter),
     responses: {
-      '200': { description: 'A page of records.', content: { 'application/json': { schema: ref('schemas', `${recordName}Page`) } } },
+      '200': {
+        description: 'A page of records.',
+        headers: { 'Query-Window': ref('headers', 'Query-Window') },
+        content: { 'application/json': { schema: ref('schemas', `${recordName}Page`) } },
+      },
       ...pick(['400', '503', '504']),
     },
   };
@@ -169,7 +177,11 @@ function getOperation(schema: RecordSchema, recordName: string, options: OpenApi
     description: `The newest event with this key within [from, to) (default: the last 24 hours; a wider window costs more), its copy published last.`,
     parameters: [p.key, p.from, p.to, p.fields].map(openApiParameter),
     responses: {
-      '200': { description: 'The record.', content: { 'application/json': { schema: ref('schemas', recordName) } } },
+      '200': {
+        description: 'The record.',
+        headers: { 'Query-Window': ref('headers', 'Query-Window') },
+        content: { 'application/json': { schema: ref('schemas', recordName) } },
+      },
       ...pick(['400', '404', '503', '504']),
     },
   };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Field, FieldMode, RecordSchema } from '../../src/schema';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
+import { registerGate } from './duckdb-gate';
 import { T0, published } from './store-contract-data';
 
 /**
@@ -21,18 +22,25 @@ const tiny = new RecordSchema({
   keyField: 'id',
 });
 const window = { fromMicros: T0, toMicros: T0 + 3_600_000_000n, limit: 10, fields: tiny.fieldNames, filters: {} };
-/** Stands in for the table: a list query over it runs far longer than any test waits. */
+/**
+ * Stands in for the table: a list query over it runs far longer than any test waits. Its rows pass through
+ * `test_gate` (./duckdb-gate.ts), which tells the test that a query is running.
+ */
 const ENDLESS_VIEW = (table: string) =>
   `CREATE VIEW ${table} AS SELECT 'k' || (i % 1000003)::VARCHAR AS id, TIMESTAMP '2024-05-01' + to_microseconds(i % 1000) AS event_time,
-   TIMESTAMP '2024-05-01' AS publish_time, i::VARCHAR AS message_id FROM range(5000000000) t(i)`;
+   TIMESTAMP '2024-05-01' AS publish_time, i::VARCHAR AS message_id FROM range(5000000000) t(i) WHERE test_gate(message_id)`;
 
-async function endlessStore(readConnections: number): Promise<DuckDbStore> {
+/** A store over the endless view; `running` resolves once DuckDB executes a query over it. */
+async function endlessStore(readConnections: number): Promise<{ store: DuckDbStore; running: Promise<void> }> {
   const store = await DuckDbStore.create({ schema: tiny, queryTimeoutMs: 600_000, readConnections });
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
   await store.withConnection(async (c) => {
+    registerGate(c, () => started());
     await c.run(`DROP TABLE ${store.tableName}`);
     await c.run(ENDLESS_VIEW(store.tableName));
   });
-  return store;
+  return { store, running };
 }
 
 function kindOf(promise: Promise<unknown>): Promise<string> {
@@ -44,10 +52,11 @@ function kindOf(promise: Promise<unknown>): Promise<string> {
 
 describe('DuckDbStore.close() while the store works', () => {
   test('interrupts the running query, refuses the waiting ones, and resolves once all have ended', async () => {
-    const store = await endlessStore(1);
+    const { store, running: executing } = await endlessStore(1);
     const running = kindOf(store.list(window));
     const waiting = kindOf(store.list(window));
-    await new Promise((r) => setTimeout(r, 100));
+    // Closed while DuckDB is executing the first query, not after a guessed delay.
+    await executing;
     await store.close();
     expect(await running).toBe(StoreErrorKind.UNAVAILABLE);
     expect(await waiting).toBe(StoreErrorKind.UNAVAILABLE);
@@ -103,13 +112,16 @@ describe('DuckDbStore.close() while the store works', () => {
     const script = `
       const { DuckDbStore } = require(${JSON.stringify(require.resolve('../../src/service/store/duckdb-store'))});
       const { RecordSchema } = require(${JSON.stringify(require.resolve('../../src/schema'))});
+      const { registerGate } = require(${JSON.stringify(require.resolve('./duckdb-gate'))});
       (async () => {
         const schema = RecordSchema.fromJson(process.env.SCHEMA);
         const store = await DuckDbStore.create({ schema, queryTimeoutMs: 600000, readConnections: 2 });
-        await store.withConnection(async (c) => { await c.run('DROP TABLE records'); await c.run(process.env.VIEW_SQL); });
+        let started;
+        const running = new Promise((resolve) => (started = resolve));
+        await store.withConnection(async (c) => { registerGate(c, () => started()); await c.run('DROP TABLE records'); await c.run(process.env.VIEW_SQL); });
         const from = ${T0}n;
         const queries = [1, 2, 3].map(() => store.list({ fromMicros: from, toMicros: from + 3600000000n, limit: 10, fields: ['id'], filters: {} }).catch((e) => e.kind));
-        await new Promise((r) => setTimeout(r, 200));
+        await running; // a query is executing in DuckDB when the store closes
         await store.close();
         console.log(JSON.stringify(await Promise.all(queries)));
       })();

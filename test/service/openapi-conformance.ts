@@ -19,12 +19,15 @@ export function responseChecker(document: Json) {
   ajv.addSchema(rewriteRefs({ $id: COMPONENTS, $defs: document.components.schemas }));
   const compiled = new Map<string, ValidateFunction>();
 
-  return (method: string, path: string, status: number, body: unknown): string[] => {
+  return (method: string, path: string, status: number, body: unknown, headers?: Headers): string[] => {
     const operation = document.paths[path]?.[method.toLowerCase()];
     if (!operation) return [`${method} ${path} is not in the document`];
     let response = operation.responses[String(status)];
     if (!response) return [`${method} ${path} does not declare status ${status}`];
     if (response.$ref) response = document.components.responses[response.$ref.split('/').pop()];
+    // Every header the document declares for this response must be there (when the caller passes the headers).
+    const missing = headers ? Object.keys(response.headers ?? {}).filter((name) => !headers.has(name)) : [];
+    if (missing.length > 0) return missing.map((name) => `${method} ${path} ${status} lacks the declared header ${name}`);
     const schema = response.content?.['application/json']?.schema;
     if (!schema) return [`${method} ${path} ${status} declares no JSON body`];
     const id = `${method} ${path} ${status}`;

@@ -170,7 +170,7 @@ describe('real responses conform to the served document (ajv, JSON Schema 2020-1
     for (;;) {
       const res = await app.request(url);
       const body = await bodyOf(res);
-      expect(check('GET', '/v1/records', res.status, body)).toEqual([]);
+      expect(check('GET', '/v1/records', res.status, body, res.headers)).toEqual([]);
       seen += body.records.length;
       if (!body.nextCursor) return seen;
       url = `/v1/records?limit=1000${query}&cursor=${body.nextCursor}`;
@@ -206,7 +206,7 @@ describe('real responses conform to the served document (ajv, JSON Schema 2020-1
       for (const [path, url, init] of requests) {
         const res = await app.request(url, init);
         statuses.push(res.status);
-        expect(check(init?.method ?? 'GET', path, res.status, await bodyOf(res))).toEqual([]);
+        expect(check(init?.method ?? 'GET', path, res.status, await bodyOf(res), res.headers)).toEqual([]);
       }
       expect(statuses).toEqual([200, 200, 404, 400, 400, 200, 200, 200, 400, 415]);
 
@@ -244,6 +244,7 @@ describe('real responses conform to the served document (ajv, JSON Schema 2020-1
     expect(check('GET', '/v1/records/{key}', 200, { ...TYPED_WIRE, revenue_eur: '12.50' })).toEqual([expect.stringMatching(/\/revenue_eur must match pattern/)]);
     expect(check('GET', '/v1/records/{key}', 200, { ...TYPED_WIRE, unknown: 1 })).toEqual([expect.stringMatching(/must NOT have additional properties/)]);
     expect(check('GET', '/v1/records', 418, {})).toEqual(['GET /v1/records does not declare status 418']);
+    expect(check('GET', '/v1/records', 200, { records: [] }, new Headers())).toEqual(['GET /v1/records 200 lacks the declared header Query-Window']);
     expect(check('GET', '/v1/records', 400, { error: { code: 'NOPE', message: 'x' } })).toEqual([expect.stringMatching(/\/error\/code must be equal to one of the allowed values/)]);
   });
 });

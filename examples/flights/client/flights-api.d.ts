@@ -413,6 +413,8 @@ export interface components {
     headers: {
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;
+        /** @description The window the answer covers, `<from>/<to>` (ISO 8601 intervals): defaults filled in, `to` rounded up to the minute. */
+        "Query-Window": string;
     };
     pathItems: never;
 }
@@ -449,6 +451,7 @@ export interface operations {
             /** @description A page of records. */
             200: {
                 headers: {
+                    "Query-Window": components["headers"]["Query-Window"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -484,6 +487,7 @@ export interface operations {
             /** @description The record. */
             200: {
                 headers: {
+                    "Query-Window": components["headers"]["Query-Window"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -9,8 +9,8 @@ import type { GetQuery, ListQuery } from './store';
 /**
  * The local store's read index, kept at write time (schemas with a key only): one row per event (key and event
  * time), its latest copy, with the columns lists filter and order on and the record already in wire form (JSON
- * text). A list page is then a top-N over one slice of this narrow table instead of ranking the whole window per
- * read, and no row needs converting on the way out.
+ * text). A list page is then one top-N over this narrow table instead of ranking the whole window per read, and no
+ * row needs converting on the way out.
  */
 
 /** Key column of the index (the schema's key). */
@@ -65,7 +65,7 @@ export function upsertLatestSql(schema: RecordSchema, tableName: string): string
   ].join('\n');
 }
 
-/** One slice of a list page from the index: wire JSON, event time and key of up to `limit + 1` events, newest first. */
+/** A list page from the index: wire JSON, event time and key of up to `limit + 1` events, newest first. */
 export function buildLatestListQuery(schema: RecordSchema, tableName: string, query: ListQuery): BoundQuery {
   const eventTime = quoteIdent(schema.eventTimeField);
   const key = quoteIdent(LATEST_KEY);

@@ -9,7 +9,6 @@ import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, build
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
 import { StoreError, StoreErrorKind } from './errors';
 import { buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, latestTableName, upsertLatestSql } from './duckdb-latest';
-import { PARTITION_MICROS, PartitionGranularity, pageSlices, pageUpperBound } from './page-slices';
 import type { GetQuery, ListQuery, Page, Store, StoredEvent, WireRecord } from './store';
 
 /** Options of `DuckDbStore.create`. */
@@ -55,7 +54,24 @@ export interface DuckDbStoreOptions {
    * @default true
    */
   readonly readIndex?: boolean;
+  /**
+   * Starts the deadline of one query: calls `onDeadline` once `ms` have passed, unless the returned function cancels
+   * it first. A seam for tests that decide exactly when a deadline passes (while a query runs, while its statement
+   * is prepared) instead of guessing how long a query takes on the machine.
+   *
+   * @default - a `setTimeout` timer
+   */
+  readonly startDeadline?: StartDeadline;
 }
+
+/** Starts a deadline: `onDeadline` runs once after `ms`, unless the returned function is called first. */
+export type StartDeadline = (onDeadline: () => void, ms: number) => () => void;
+
+/** The production deadline: a timer of the event loop. */
+const timerDeadline: StartDeadline = (onDeadline, ms) => {
+  const timer = setTimeout(onDeadline, ms);
+  return () => clearTimeout(timer);
+};
 
 /** An event the table refused (malformed NUMERIC or JSON text), kept in the dead-letter table instead. */
 export interface DeadLetter {
@@ -81,8 +97,6 @@ const NO_ROWID = /Binder Error.*"rowid"/s;
  * vectors holding none of them instead of reading every column of the table.
  */
 const DYNAMIC_IN_FILTER_ROWS = 1001;
-/** Slices of the index a list reads at a time: one hour, then doubling (a top-N over few rows each). */
-const INDEX_SLICE_MICROS = PARTITION_MICROS[PartitionGranularity.HOUR];
 /** Prepared statements kept per read connection: one per query shape (fields, filters, cursor), oldest dropped first. */
 const PREPARED_PER_CONNECTION = 64;
 
@@ -123,7 +137,7 @@ export class DuckDbStore implements Store {
     }
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < Math.max(1, options.readConnections ?? availableParallelism()); i++) readers.push(await instance.connect());
-    const store = new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000);
+    const store = new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000, options.startDeadline ?? timerDeadline);
     store.indexStale = options.readIndex === false;
     // A database file written before the index existed: build it once from the records.
     if (options.schema.keyField) await store.afterWrites(() => store.indexRowsAfter(-1n, true));
@@ -161,6 +175,7 @@ export class DuckDbStore implements Store {
     private readonly connection: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
     private readonly queryTimeoutMs: number,
+    private readonly startDeadline: StartDeadline,
   ) {
     this.deadLetterTableName = `${tableName}_dead_letter`;
     this.idle = [...readers];
@@ -174,15 +189,12 @@ export class DuckDbStore implements Store {
   }
 
   /**
-   * A page from the write-time index: the window read newest one-hour slice first (doubling, as the BigQuery store
-   * reads partitions), each slice a top-N over few rows, the records already in wire form.
+   * A page from the write-time index: one top-N query over the whole window (the BigQuery store reads partition
+   * slices to bound bytes billed; locally nothing is billed, and each slice query paid the scan of the event-time
+   * column again: a 24 h page took three), the records already in wire form.
    */
   private async listFromIndex(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const rows: Array<Record<string, DuckDBValue>> = [];
-    for (const slice of pageSlices(query.fromMicros, pageUpperBound(query.toMicros, query.cursor?.eventTimeMicros), INDEX_SLICE_MICROS)) {
-      rows.push(...(await this.read(buildLatestListQuery(this.schema, this.tableName, { ...query, ...slice, limit: query.limit - rows.length }), signal)));
-      if (rows.length > query.limit) break;
-    }
+    const rows = await this.read(buildLatestListQuery(this.schema, this.tableName, query), signal);
     return pageOf(rows, query.limit, (row) => pick(JSON.parse(row.__wire as string) as WireRecord, query.fields));
   }
 
@@ -410,7 +422,7 @@ export class DuckDbStore implements Store {
     const connection = await this.acquire();
     let timedOut = false;
     const interrupt = () => connection.interrupt();
-    const timer = setTimeout(() => {
+    const cancelDeadline = this.startDeadline(() => {
       timedOut = true;
       interrupt();
     }, this.queryTimeoutMs);
@@ -433,7 +445,7 @@ export class DuckDbStore implements Store {
       }
       throw this.storeError(e);
     } finally {
-      clearTimeout(timer);
+      cancelDeadline();
       signal?.removeEventListener('abort', interrupt);
       this.release(connection);
     }
