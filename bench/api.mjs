@@ -121,7 +121,7 @@ try {
     return import(join(work, 'schema.cjs'));
   });
   schemaJson = flightEvents.toJson();
-  await new Promise((resolve, reject) => spawn(process.execPath, [join(root, 'scripts', 'build-service.mjs')], { stdio: 'ignore' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error('build:service failed')))));
+  await new Promise((resolve, reject) => spawn(process.execPath, [join(root, 'scripts', 'build-service.mjs')], { stdio: 'inherit' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error('build:service failed')))));
   const runs = [];
   for (let i = 0; i < 5; i++) runs.push(await coldStart(bundle));
   const best = Math.min(...runs);
