@@ -150,25 +150,25 @@ export class BigQuerySubscription extends Construct {
       member: serviceAgent,
     });
 
-    const retryPolicy = {
-      minimumBackoff: `${props.minimumBackoffSeconds ?? 10}s`,
-      maximumBackoff: `${props.maximumBackoffSeconds ?? 600}s`,
+    // What both subscriptions share.
+    const delivery = {
+      labels,
+      ackDeadlineSeconds: props.ackDeadlineSeconds ?? 60,
+      // An empty ttl means the subscription never expires, even when idle.
+      expirationPolicy: { ttl: '' },
+      // Pub/Sub's longest retention (31 days, not the default 7): while BigQuery refuses writes (a revoked grant, a
+      // dropped table), undelivered messages wait for the fix instead of expiring.
+      messageRetentionDuration: `${31 * 24 * 3600}s`,
+      retryPolicy: {
+        minimumBackoff: `${props.minimumBackoffSeconds ?? 10}s`,
+        maximumBackoff: `${props.maximumBackoffSeconds ?? 600}s`,
+      },
     };
-    const ackDeadlineSeconds = props.ackDeadlineSeconds ?? 60;
-    // An empty ttl means the subscription never expires, even when idle.
-    const expirationPolicy = { ttl: '' };
-    // Pub/Sub's longest retention (31 days, not the default 7): while BigQuery refuses writes (a revoked grant, a
-    // dropped table), undelivered messages wait for the fix instead of expiring.
-    const messageRetentionDuration = `${31 * 24 * 3600}s`;
 
     this.subscription = new PubsubSubscription(this, 'Subscription', {
       name: physicalName(props.name, 'subscription'),
       topic: ingest.topicId,
-      labels,
-      ackDeadlineSeconds,
-      expirationPolicy,
-      messageRetentionDuration,
-      retryPolicy,
+      ...delivery,
       bigqueryConfig: {
         table: tableReferenceOf(table.recordsTableRef),
         // use_table_schema is exclusive with use_topic_schema: the topic's Avro schema maps the columns.
@@ -192,11 +192,7 @@ export class BigQuerySubscription extends Construct {
     this.deadLetterSubscription = new PubsubSubscription(this, 'DeadLetterSubscription', {
       name: physicalName(props.name, 'deadLetterSubscription'),
       topic: ingest.deadLetterTopicId,
-      labels,
-      ackDeadlineSeconds,
-      expirationPolicy,
-      messageRetentionDuration,
-      retryPolicy,
+      ...delivery,
       bigqueryConfig: {
         table: tableReferenceOf(table.deadLetterTableRef),
         // The raw payload goes into the BYTES `data` column, so any message fits.

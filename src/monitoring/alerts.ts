@@ -293,8 +293,12 @@ export interface BurnRateAlerts {
   readonly critical?: BurnRateThreshold;
 }
 
-/** Thresholds of every alert of a pipeline. Each signal is keyed by severity, and every field has a default. */
-export interface PipelineAlertOptions {
+/**
+ * Thresholds of the alerts on a pipeline's signals, the same for one pipeline and for a fleet (where each fires one
+ * incident per pipeline, subscription or service that crosses it). Each signal is keyed by severity, and every field
+ * has a default.
+ */
+export interface SignalAlertOptions {
   /**
    * Age of the oldest message not yet written to BigQuery.
    *
@@ -332,6 +336,10 @@ export interface PipelineAlertOptions {
    * @default - warning p95 above 2 s, critical p99 above 5 s, both for 15 minutes
    */
   readonly apiLatency?: LatencyAlerts;
+}
+
+/** Thresholds of every alert of a pipeline: its signals' and its SLOs' burn rates. */
+export interface PipelineAlertOptions extends SignalAlertOptions {
   /**
    * Burn-rate alerts, applied to every SLO.
    *

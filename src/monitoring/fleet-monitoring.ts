@@ -6,62 +6,21 @@ import { NAME_SUFFIXES } from '../core/physical-names';
 import { labelProblems, nameProblems, throwIfProblems } from '../core/validation';
 import {
   AlertPolicyContext,
-  BacklogAgeAlerts,
-  DeadLetterAlerts,
-  DeadLetterBacklogAgeAlerts,
-  ErrorRatioAlerts,
-  LatencyAlerts,
-  SubscriptionStateAlerts,
+  SignalAlertOptions,
   alertOptionProblems,
   createAlertPolicy,
   durationProblems,
   notificationChannelProblems,
 } from './alerts';
 import { MosaicLayout, TopN, dataSetOf, legendOf, ratioDataSetOf, sloBudgetTable, text, xyChart } from './dashboard';
-import { LatencyPercentile, MetricQuery, MetricRatio, MetricScope, MetricTarget, NOT_ACTIVE_CLAUSE, SIGNALS, TARGET_LABEL, errorRatioOf, percentileOverrides, signalQuery } from './metrics';
+import { LatencyPercentile, MetricQuery, MetricRatio, MetricScope, MetricTarget, NOT_ACTIVE_CLAUSE, SIGNALS, SignalMetrics, TARGET_LABEL, bindScope, errorRatioOf, scopeOf, signalQuery } from './metrics';
 import { RUNBOOK_URL } from './runbook';
 import { SloKind, sloResourceName } from './slos';
 import { thresholdAlertSpecs } from './threshold-alerts';
 
 /** Fleet-wide thresholds, keyed by severity like a pipeline's; each fires one incident per pipeline that crosses it. */
-export interface FleetAlertOptions {
-  /**
-   * Age of the oldest message not yet written to BigQuery, per pipeline.
-   *
-   * @default - warning above 10 min, critical above 30 min, both for 5 minutes
-   */
-  readonly backlogAge?: BacklogAgeAlerts;
-  /**
-   * Dead-lettered messages, per pipeline.
-   *
-   * @default - warning on any, critical above 100 in 15 minutes
-   */
-  readonly deadLetters?: DeadLetterAlerts;
-  /**
-   * Age of the oldest dead letter not yet written to its dead-letter table, per dead-letter subscription.
-   *
-   * @default - warning above 6 h, critical above 7 days, both for 15 minutes
-   */
-  readonly deadLetterBacklogAge?: DeadLetterBacklogAgeAlerts;
-  /**
-   * BigQuery subscriptions that cannot write, per subscription.
-   *
-   * @default - warning after 1 minute, critical after 10 minutes
-   */
-  readonly subscriptionState?: SubscriptionStateAlerts;
-  /**
-   * Share of API requests answered with a 5xx, per pipeline.
-   *
-   * @default - warning above 2 % for 15 minutes, critical above 10 % for 5 minutes
-   */
-  readonly apiErrorRatio?: ErrorRatioAlerts;
-  /**
-   * API latency, per pipeline.
-   *
-   * @default - warning p95 above 2 s, critical p99 above 5 s, both for 15 minutes
-   */
-  readonly apiLatency?: LatencyAlerts;
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- jsii has no type aliases: the fleet keeps its own named struct
+export interface FleetAlertOptions extends SignalAlertOptions {}
 
 /** Which pipelines a fleet covers: their names, or a pattern over their names. */
 export interface FleetSelection {
@@ -153,67 +112,24 @@ export interface FleetMonitoringProps extends FleetSelection {
 }
 
 /** The metrics of many pipelines at once, one time series per pipeline (grouped by the resource's name). */
-export class FleetMetrics {
+export class FleetMetrics extends SignalMetrics {
   /** Which pipelines. */
   public readonly selection: FleetSelection;
-  private readonly scope: MetricScope;
 
   public constructor(selection: FleetSelection) {
+    super();
     this.selection = selection;
-    this.scope = fleetScope(selection);
-  }
-
-  /** Publish requests per second, per ingest topic. */
-  public metricIngestRate(): MetricQuery {
-    return signalQuery(SIGNALS.ingestRate, this.scope);
-  }
-
-  /** Age of the oldest unacknowledged message, per BigQuery subscription. */
-  public metricBacklogAge(): MetricQuery {
-    return signalQuery(SIGNALS.backlogAge, this.scope);
-  }
-
-  /** Undelivered messages, per BigQuery subscription. */
-  public metricUndeliveredMessages(): MetricQuery {
-    return signalQuery(SIGNALS.undelivered, this.scope);
-  }
-
-  /** Age of the oldest message not yet written to a dead-letter table, per dead-letter subscription. */
-  public metricDeadLetterBacklogAge(): MetricQuery {
-    return signalQuery(SIGNALS.deadLetterBacklogAge, this.scope);
-  }
-
-  /**
-   * Dead-lettered messages per alignment period, per BigQuery subscription.
-   *
-   * @param windowSeconds the alignment period: the window the count covers
-   */
-  public metricDeadLetteredMessages(windowSeconds: number = 60): MetricQuery {
-    return signalQuery(SIGNALS.deadLettered, this.scope, { alignmentPeriodSeconds: windowSeconds });
+    bindScope(this, fleetScope(selection));
   }
 
   /** BigQuery subscriptions (both kinds) in a state other than ACTIVE, one series per subscription. */
   public metricSubscriptionNotActive(): MetricQuery {
-    return signalQuery(SIGNALS.subscriptionState, this.scope, { clauses: [NOT_ACTIVE_CLAUSE], label: 'BigQuery subscriptions not active' });
-  }
-
-  /** API requests per second, per service. */
-  public metricApiRequests(): MetricQuery {
-    return signalQuery(SIGNALS.apiRequests, this.scope);
+    return signalQuery(SIGNALS.subscriptionState, scopeOf(this), { clauses: [NOT_ACTIVE_CLAUSE], label: 'BigQuery subscriptions not active' });
   }
 
   /** Share of API requests answered with a 5xx, per service. */
   public metricApiErrorRatio(): MetricRatio {
     return errorRatioOf(this.metricApiRequests());
-  }
-
-  /**
-   * API latency at a percentile, per service.
-   *
-   * @param percentile which percentile
-   */
-  public metricApiLatency(percentile: LatencyPercentile = LatencyPercentile.P99): MetricQuery {
-    return signalQuery(SIGNALS.apiLatency, this.scope, percentileOverrides(SIGNALS.apiLatency, percentile));
   }
 }
 

@@ -1,5 +1,5 @@
 // Explicit exports: filter builders, defaults and validators stay internal to the monitoring layer.
-export { Aligner, LatencyPercentile, PipelineMetrics, Reducer } from './metrics';
+export { Aligner, LatencyPercentile, PipelineMetrics, Reducer, SignalMetrics } from './metrics';
 export type { MetricQuery, MetricRatio, PipelineResourceNames } from './metrics';
 export { AlertSeverity } from './alerts';
 export type {
@@ -16,6 +16,7 @@ export type {
   LatencyAlerts,
   LatencyThreshold,
   PipelineAlertOptions,
+  SignalAlertOptions,
   SubscriptionStateAlerts,
   SubscriptionStateThreshold,
 } from './alerts';

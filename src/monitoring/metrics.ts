@@ -237,39 +237,41 @@ export function percentileOverrides(signal: SignalSpec, percentile: LatencyPerce
   return { reducer: percentileReducer(percentile), label: `${signal.label} ${percentile.toLowerCase()}` };
 }
 
-/**
- * The metrics that describe one pipeline end to end, as Cloud Monitoring queries: ingest (topic), store (the
- * BigQuery subscriptions), API (Cloud Run). Alerts, SLOs and the dashboard all read from here, so a filter is
- * written once.
- */
-export class PipelineMetrics {
-  /** The names the filters select by. */
-  public readonly names: PipelineResourceNames;
-  private readonly scope: MetricScope;
+/** The scope of each metrics object, kept off the public API: a protected field's type would be part of jsii's. */
+const SCOPES = new WeakMap<SignalMetrics, MetricScope>();
 
-  public constructor(names: PipelineResourceNames) {
-    this.names = names;
-    this.scope = pipelineScope(names);
-  }
+/** The scope a metrics object's queries select. */
+export function scopeOf(metrics: SignalMetrics): MetricScope {
+  const scope = SCOPES.get(metrics);
+  if (scope === undefined) throw new Error('a SignalMetrics subclass must call bindScope in its constructor');
+  return scope;
+}
+
+/** Sets the scope of a metrics object; called once by each subclass's constructor. */
+export function bindScope(metrics: SignalMetrics, scope: MetricScope): void {
+  SCOPES.set(metrics, scope);
+}
+
+/**
+ * The signals one pipeline and a fleet of pipelines both offer, as Cloud Monitoring queries. A pipeline's series
+ * come from its own topic, subscriptions and service; a fleet's are split per pipeline (per subscription, per service).
+ */
+export abstract class SignalMetrics {
+  protected constructor() {}
 
   /** Publish requests per second on the ingest topic, by `response_class` (success, invalid, internal). */
   public metricIngestRate(): MetricQuery {
-    return signalQuery(SIGNALS.ingestRate, this.scope);
+    return signalQuery(SIGNALS.ingestRate, scopeOf(this));
   }
 
   /** Age of the oldest unacknowledged message on the BigQuery subscription: how stale the table is. */
   public metricBacklogAge(): MetricQuery {
-    return signalQuery(SIGNALS.backlogAge, this.scope);
+    return signalQuery(SIGNALS.backlogAge, scopeOf(this));
   }
 
   /** Messages waiting on the BigQuery subscription. */
   public metricUndeliveredMessages(): MetricQuery {
-    return signalQuery(SIGNALS.undelivered, this.scope);
-  }
-
-  /** Messages waiting on the dead-letter subscription: dead letters that have not reached the dead-letter table. */
-  public metricDeadLetterBacklog(): MetricQuery {
-    return signalQuery(SIGNALS.deadLetterBacklog, this.scope);
+    return signalQuery(SIGNALS.undelivered, scopeOf(this));
   }
 
   /**
@@ -277,7 +279,7 @@ export class PipelineMetrics {
    * it cannot write is kept for the subscription's 31-day retention, then dropped.
    */
   public metricDeadLetterBacklogAge(): MetricQuery {
-    return signalQuery(SIGNALS.deadLetterBacklogAge, this.scope);
+    return signalQuery(SIGNALS.deadLetterBacklogAge, scopeOf(this));
   }
 
   /**
@@ -286,27 +288,12 @@ export class PipelineMetrics {
    * @param windowSeconds the alignment period: the window the count covers
    */
   public metricDeadLetteredMessages(windowSeconds: number = 60): MetricQuery {
-    return signalQuery(SIGNALS.deadLettered, this.scope, { alignmentPeriodSeconds: windowSeconds });
-  }
-
-  /** State of both BigQuery subscriptions: one series per `subscription_state`, value 1 while in that state. */
-  public metricSubscriptionState(): MetricQuery {
-    return signalQuery(SIGNALS.subscriptionState, this.scope);
-  }
-
-  /** Series of either BigQuery subscription in any state but ACTIVE: empty while everything is written. */
-  public metricSubscriptionNotActive(): MetricQuery {
-    return signalQuery(SIGNALS.subscriptionState, this.scope, { clauses: [NOT_ACTIVE_CLAUSE], label: 'BigQuery subscription not active' });
+    return signalQuery(SIGNALS.deadLettered, scopeOf(this), { alignmentPeriodSeconds: windowSeconds });
   }
 
   /** API requests per second reaching the container, by `response_code_class`. */
   public metricApiRequests(): MetricQuery {
-    return signalQuery(SIGNALS.apiRequests, this.scope);
-  }
-
-  /** Share of API requests answered with a 5xx. */
-  public metricApiErrorRatio(): MetricRatio {
-    return errorRatioOf(signalQuery(SIGNALS.apiRequestRate, this.scope));
+    return signalQuery(SIGNALS.apiRequests, scopeOf(this));
   }
 
   /**
@@ -315,12 +302,48 @@ export class PipelineMetrics {
    * @param percentile which percentile
    */
   public metricApiLatency(percentile: LatencyPercentile = LatencyPercentile.P99): MetricQuery {
-    return signalQuery(SIGNALS.apiLatency, this.scope, percentileOverrides(SIGNALS.apiLatency, percentile));
+    return signalQuery(SIGNALS.apiLatency, scopeOf(this), percentileOverrides(SIGNALS.apiLatency, percentile));
+  }
+}
+
+/**
+ * The metrics that describe one pipeline end to end, as Cloud Monitoring queries: ingest (topic), store (the
+ * BigQuery subscriptions), API (Cloud Run). Alerts, SLOs and the dashboard all read from here, so a filter is
+ * written once.
+ */
+export class PipelineMetrics extends SignalMetrics {
+  /** The names the filters select by. */
+  public readonly names: PipelineResourceNames;
+
+  public constructor(names: PipelineResourceNames) {
+    super();
+    this.names = names;
+    bindScope(this, pipelineScope(names));
+  }
+
+  /** Messages waiting on the dead-letter subscription: dead letters that have not reached the dead-letter table. */
+  public metricDeadLetterBacklog(): MetricQuery {
+    return signalQuery(SIGNALS.deadLetterBacklog, scopeOf(this));
+  }
+
+  /** State of both BigQuery subscriptions: one series per `subscription_state`, value 1 while in that state. */
+  public metricSubscriptionState(): MetricQuery {
+    return signalQuery(SIGNALS.subscriptionState, scopeOf(this));
+  }
+
+  /** Series of either BigQuery subscription in any state but ACTIVE: empty while everything is written. */
+  public metricSubscriptionNotActive(): MetricQuery {
+    return signalQuery(SIGNALS.subscriptionState, scopeOf(this), { clauses: [NOT_ACTIVE_CLAUSE], label: 'BigQuery subscription not active' });
+  }
+
+  /** Share of API requests answered with a 5xx. */
+  public metricApiErrorRatio(): MetricRatio {
+    return errorRatioOf(signalQuery(SIGNALS.apiRequestRate, scopeOf(this)));
   }
 
   /** Container instances of the API, by `state` (active, idle). */
   public metricInstanceCount(): MetricQuery {
-    return signalQuery(SIGNALS.instanceCount, this.scope);
+    return signalQuery(SIGNALS.instanceCount, scopeOf(this));
   }
 
   /**
@@ -329,7 +352,7 @@ export class PipelineMetrics {
    * @param percentile which percentile
    */
   public metricColdStartLatency(percentile: LatencyPercentile = LatencyPercentile.P95): MetricQuery {
-    return signalQuery(SIGNALS.coldStartLatency, this.scope, percentileOverrides(SIGNALS.coldStartLatency, percentile));
+    return signalQuery(SIGNALS.coldStartLatency, scopeOf(this), percentileOverrides(SIGNALS.coldStartLatency, percentile));
   }
 }
 

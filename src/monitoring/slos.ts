@@ -1,5 +1,5 @@
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
-import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
+import { MonitoringSlo, MonitoringSloConfig } from '@cdktf/provider-google/lib/monitoring-slo';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { rangeProblems } from './alerts';
@@ -146,51 +146,43 @@ export function createPipelineSlos(scope: Construct, input: PipelineSloInputs): 
     userLabels,
   });
 
+  // What every SLO shares: its project, labels and rolling period; the service, id, goal and indicator differ.
+  const slo = (id: string, kind: SloKind, service: MonitoringCustomService, goal: number, shape: string, sli: Partial<MonitoringSloConfig>) =>
+    new MonitoringSlo(scope, id, {
+      project,
+      service: service.serviceId,
+      sloId: SLO_IDS[kind],
+      displayName: `${pipelineName} ${shape.replace('%GOAL%', percent(goal))} over ${rollingPeriodDays} days`,
+      goal,
+      rollingPeriodDays,
+      ...sli,
+      userLabels,
+    });
+
   const errorRatio = metrics.metricApiErrorRatio();
   const availabilityGoal = options.availabilityGoal ?? SLO_DEFAULTS.availabilityGoal;
-  const availability = new MonitoringSlo(scope, 'AvailabilitySlo', {
-    project,
-    service: apiService.serviceId,
-    sloId: SLO_IDS[SloKind.AVAILABILITY],
-    displayName: `${pipelineName} API: ${percent(availabilityGoal)} of requests without a 5xx over ${rollingPeriodDays} days`,
-    goal: availabilityGoal,
-    rollingPeriodDays,
+  const availability = slo('AvailabilitySlo', SloKind.AVAILABILITY, apiService, availabilityGoal, 'API: %GOAL% of requests without a 5xx', {
     requestBasedSli: {
       goodTotalRatio: { badServiceFilter: errorRatio.numerator.filter, totalServiceFilter: errorRatio.denominator.filter },
     },
-    userLabels,
   });
 
   const latencyGoal = options.latencyGoal ?? SLO_DEFAULTS.latencyGoal;
   const latencyThresholdMs = options.latencyThresholdMs ?? SLO_DEFAULTS.latencyThresholdMs;
-  const latency = new MonitoringSlo(scope, 'LatencySlo', {
-    project,
-    service: apiService.serviceId,
-    sloId: SLO_IDS[SloKind.LATENCY],
-    displayName: `${pipelineName} API: ${percent(latencyGoal)} of requests within ${latencyThresholdMs} ms over ${rollingPeriodDays} days`,
-    goal: latencyGoal,
-    rollingPeriodDays,
+  const latency = slo('LatencySlo', SloKind.LATENCY, apiService, latencyGoal, `API: %GOAL% of requests within ${latencyThresholdMs} ms`, {
     requestBasedSli: {
       distributionCut: { distributionFilter: metrics.metricApiLatency().filter, range: { max: latencyThresholdMs } },
     },
-    userLabels,
   });
 
   const freshnessGoal = options.freshnessGoal ?? SLO_DEFAULTS.freshnessGoal;
   const freshnessMaxAgeSeconds = options.freshnessMaxAgeSeconds ?? SLO_DEFAULTS.freshnessMaxAgeSeconds;
-  const freshness = new MonitoringSlo(scope, 'FreshnessSlo', {
-    project,
-    service: ingestService.serviceId,
-    sloId: SLO_IDS[SloKind.FRESHNESS],
-    displayName: `${pipelineName} data: ${percent(freshnessGoal)} of minutes with backlog under ${freshnessMaxAgeSeconds} s over ${rollingPeriodDays} days`,
-    goal: freshnessGoal,
-    rollingPeriodDays,
+  const freshness = slo('FreshnessSlo', SloKind.FRESHNESS, ingestService, freshnessGoal, `data: %GOAL% of minutes with backlog under ${freshnessMaxAgeSeconds} s`, {
     windowsBasedSli: {
       // Pub/Sub samples the backlog age every 60 s, so a one-minute window holds one point: its mean is that point.
       windowPeriod: '60s',
       metricMeanInRange: { timeSeries: metrics.metricBacklogAge().filter, range: { max: freshnessMaxAgeSeconds } },
     },
-    userLabels,
   });
 
   return { apiService, ingestService, availability, latency, freshness };

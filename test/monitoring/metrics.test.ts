@@ -4,8 +4,12 @@ import { dashboardsOf, filterProblems, filtersIn, flights, resourcesOf, synth } 
 
 /** Every query a metric factory returns, ratios split into their two parts. */
 function queriesOf(metrics: PipelineMetrics | FleetMetrics): { name: string; query: MetricQuery }[] {
-  const proto = Object.getPrototypeOf(metrics);
-  return Object.getOwnPropertyNames(proto)
+  // Methods of the class and of the classes it extends (SignalMetrics holds the ones pipelines and fleets share).
+  const names = new Set<string>();
+  for (let proto = Object.getPrototypeOf(metrics); proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    Object.getOwnPropertyNames(proto).forEach((name) => names.add(name));
+  }
+  return [...names]
     .filter((name) => name.startsWith('metric'))
     .flatMap((name) => {
       const result = (metrics as unknown as Record<string, () => MetricQuery | { numerator: MetricQuery; denominator: MetricQuery }>)[name]();
