@@ -78,7 +78,7 @@ export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAler
         meaning: `The oldest message on ${who.deadLetterSubscription} has waited more than ${humanDuration(maxAge)} to reach the dead-letter table. That subscription is the last stop and has no dead-letter policy of its own: what it cannot write is dropped when its 31-day retention runs out, ${daysLeft} days after this alert fires.`,
         firstSteps: [
           `Run \`gcloud pubsub subscriptions describe ${who.deadLetterSubscription}\` and read bigqueryConfig.state: anything but ACTIVE names the cause.`,
-          'Fix the cause (the writer grant on the dataset, a deleted dead-letter table, a changed column): the subscription writes the waiting messages by itself and the age falls.',
+          'Fix the cause (the writer grant on the dead-letter table, a deleted dead-letter table, a changed column): the subscription writes the waiting messages by itself and the age falls.',
           'If it cannot be fixed before the retention runs out, save the messages first: see the runbook.',
         ],
       });
@@ -94,7 +94,7 @@ export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAler
         meaning: `BigQuery subscription ${who.subscription} cannot write (permission denied, table not found or schema mismatch): nothing reaches the table, and the backlog grows until the cause is fixed.`,
         firstSteps: [
           `Run \`gcloud pubsub subscriptions describe ${who.subscription}\` and read bigqueryConfig.state.`,
-          'PERMISSION_DENIED: check that the writer account still has BigQuery dataEditor on the dataset.',
+          'PERMISSION_DENIED: check that the writer account still has BigQuery dataEditor on the table it writes.',
           'NOT_FOUND or SCHEMA_MISMATCH: check that the table exists and that its columns match the topic schema.',
         ],
       });

@@ -31,7 +31,7 @@ export interface ServiceConfig extends AppConfig {
   readonly location?: string;
   /** `MAX_BYTES_BILLED`, bytes per query (decimal string, may exceed 2^53). */
   readonly maxBytesBilled: string;
-  /** `QUERY_TIMEOUT_MS`, default 10000. */
+  /** `QUERY_TIMEOUT_MS`, default 9000: the longest whose shutdown grace fits Cloud Run's 10 s stop window. */
   readonly queryTimeoutMs: number;
   /** `EVENTS_TOPIC` (`projects/<p>/topics/<t>`): POST /v1/events publishes there; absent, the route is off in the cloud. */
   readonly eventsTopic?: string;
@@ -148,7 +148,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const config = {
     port: integer(E.port, 8080, 0, 65535)!,
     maxQueryWindowDays: integer(E.maxQueryWindowDays, 31, 1, 366)!,
-    queryTimeoutMs: integer(E.queryTimeoutMs, 10_000, 100, 600_000)!,
+    queryTimeoutMs: integer(E.queryTimeoutMs, 9_000, 100, 600_000)!,
     cacheTtlSeconds: integer(E.cacheTtlSeconds, undefined, 0, 86_400),
     cacheMaxBytes: integer(E.cacheMaxBytes, undefined, 0, 2 ** 40),
     maxBodyBytes: integer(E.maxBodyBytes, undefined, 1024, 10 * 1024 * 1024),

@@ -75,7 +75,7 @@ describe('QueryApi', () => {
       PIPELINE_SCHEMA: orders.project(['order_id', 'country', 'status']).toJson(),
       MAX_QUERY_WINDOW_DAYS: '31',
       MAX_BYTES_BILLED: String(10 * 1024 ** 3),
-      QUERY_TIMEOUT_MS: '10000',
+      QUERY_TIMEOUT_MS: '9000',
       PARTITION_GRANULARITY: 'DAY',
     });
     expect(RecordSchema.fromJson(env.PIPELINE_SCHEMA).fieldNames).toEqual(['order_id', 'ordered_at', 'country', 'status']);

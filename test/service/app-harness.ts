@@ -19,12 +19,12 @@ export function harness(options: {
   nowMillis?: number;
 }) {
   const logs: LogEntry[] = [];
+  // Readiness waits 5 s here: a real DuckDB ping on a loaded CI machine can take longer than a production-like 100 ms,
+  // and only the readiness tests (which set their own timeout) are about that wait.
   const app = createApp({
     store: options.store,
     schema: options.schema,
-    // The readiness deadline is the service's own: a 100 ms one made `/readyz` over real DuckDB depend on the
-    // machine's load; the test of a late store sets its own.
-    config: { pipelineName: 'test-pipeline', maxQueryWindowDays: 31, projectId: 'test-project', ...options.config },
+    config: { pipelineName: 'test-pipeline', maxQueryWindowDays: 31, projectId: 'test-project', readinessTimeoutMs: 5000, ...options.config },
     logger: createLogger((entry) => logs.push(entry), Severity.DEBUG),
     clock: { nowMillis: () => options.nowMillis ?? NOW_MILLIS },
     publisher: options.publisher,

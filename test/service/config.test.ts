@@ -32,7 +32,7 @@ describe('parseConfig', () => {
       viewId: 'flight_events_view',
       pipelineName: 'FlightEvent',
       maxQueryWindowDays: 31,
-      queryTimeoutMs: 10_000,
+      queryTimeoutMs: 9_000,
       maxBytesBilled: '10737418240',
       partitionGranularity: 'DAY',
       duckdbPath: ':memory:',

@@ -24,10 +24,13 @@ const REASONED_WARNINGS: Record<string, string> = {
   'spectral info-contact': "the contact for a pipeline's API is its owner's to state",
 };
 
+/** Redocly CLI reports each run to its vendor and checks for updates unless told not to: tests send nothing out. */
+const QUIET_ENV = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
+
 /** Runs a linter CLI once; both exit non-zero when they find errors, and print their findings as JSON anyway. */
 async function lint(bin: string, args: string[]): Promise<string> {
   try {
-    return (await run(path.join(ROOT, 'node_modules', '.bin', bin), args, { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 })).stdout;
+    return (await run(path.join(ROOT, 'node_modules', '.bin', bin), args, { cwd: ROOT, env: QUIET_ENV, maxBuffer: 10 * 1024 * 1024 })).stdout;
   } catch (e) {
     const failed = e as { stdout?: string; stderr?: string };
     if (!failed.stdout) throw new Error(`${bin} failed without output: ${failed.stderr}`, { cause: e });

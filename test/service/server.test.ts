@@ -38,14 +38,15 @@ describe('startService', () => {
     }
     const { service } = await start({ ...localServiceEnv({}), QUERY_TIMEOUT_MS: '3000' });
     expect(service.shutdownGraceMs).toBe(shutdownGraceMs(3_000));
-    // The default configuration (10 s queries) drains longer than 10 s off Cloud Run: the old fixed 8 s cut them.
-    expect(shutdownGraceMs(parseConfig(localServiceEnv({})).queryTimeoutMs)).toBeGreaterThan(10_000);
+    // The default configuration (9 s queries) drains longer than the old fixed 8 s, which cut them.
+    expect(shutdownGraceMs(parseConfig(localServiceEnv({})).queryTimeoutMs)).toBeGreaterThan(9_000);
   });
 
   test('keeps the drain within Cloud Run\'s 10 s between SIGTERM and SIGKILL, and warns when the query timeout cannot fit', async () => {
     expect(maxQueryTimeoutMs(CLOUD_RUN_STOP_WINDOW_MS)).toBe(9_000);
     expect(shutdownGraceMs(9_000, CLOUD_RUN_STOP_WINDOW_MS)).toBe(9_500);
-    const fits = await start({ ...localServiceEnv({}), QUERY_TIMEOUT_MS: '9000' }, CLOUD_RUN_STOP_WINDOW_MS);
+    // The default fits: no QUERY_TIMEOUT_MS given.
+    const fits = await start(localServiceEnv({}), CLOUD_RUN_STOP_WINDOW_MS);
     expect(fits.service.shutdownGraceMs).toBe(9_500);
     expect(fits.logs.filter((e) => e.severity === Severity.WARNING)).toEqual([]);
     const tooLong = await start({ ...localServiceEnv({}), QUERY_TIMEOUT_MS: '10000' }, CLOUD_RUN_STOP_WINDOW_MS);
