@@ -356,7 +356,8 @@ describe('faults of clients, over a real HTTP server', () => {
   });
 
   test('clients leaving while their queries are in the real DuckDB store stop them and free the connections: later queries answer', async () => {
-    const store = await ticketStore({ queryTimeoutMs: 60_000 });
+    // Two read connections on any machine (the default is one per core), so that four of the six queries wait.
+    const store = await ticketStore({ queryTimeoutMs: 60_000, readConnections: 2 });
     await store.withConnection((c) => c.run(
       `INSERT INTO records SELECT 1000000 + i, TIMESTAMP '2024-05-01 00:00:00' + to_microseconds(i * 3), NULL, 'open', 'local', 'bulk-' || i, TIMESTAMP '2024-05-11 00:00:00', NULL FROM range(1000000) t(i)`,
     ));
