@@ -85,6 +85,8 @@ export interface InsertResult {
   readonly deadLetters: DeadLetter[];
 }
 
+/** How often an interrupt is repeated until the query it targets settles (DuckDB drops one sent just before it starts). */
+const INTERRUPT_RETRY_MS = 10;
 /** Text DuckDB uses for an interrupted query. */
 const INTERRUPTED = /interrupt/i;
 /** DuckDB errors that mean the database itself is unusable, not that the query was wrong. */
@@ -303,9 +305,18 @@ export class DuckDbStore implements Store {
     // A connection closed under a running query leaves that query's worker blocked for good, and the process can
     // then never exit (not even through process.exit, which joins the worker threads): wait for every query first.
     const readersBack = new Promise<void>((resolve) => (this.allReadersBack = resolve));
-    for (const reader of this.readers) if (!this.idle.includes(reader)) reader.interrupt();
+    const interruptBusy = () => {
+      for (const reader of this.readers) if (!this.idle.includes(reader)) reader.interrupt();
+    };
+    interruptBusy();
+    // Repeated for the same reason as a read's own interrupt: one sent just before a query starts is dropped.
+    const retrying = setInterval(interruptBusy, INTERRUPT_RETRY_MS);
     this.releaseIfAllBack();
-    await Promise.all([this.writing, readersBack]);
+    try {
+      await Promise.all([this.writing, readersBack]);
+    } finally {
+      clearInterval(retrying);
+    }
     // Cached statements hold native references that keep the process alive until collected: free them with the connections.
     for (const statements of this.prepared.values()) for (const statement of statements.values()) statement.destroySync();
     this.prepared.clear();
@@ -421,7 +432,13 @@ export class DuckDbStore implements Store {
     this.assertOpen();
     const connection = await this.acquire();
     let timedOut = false;
-    const interrupt = () => connection.interrupt();
+    let retrying: ReturnType<typeof setInterval> | undefined;
+    const interrupt = () => {
+      connection.interrupt();
+      // DuckDB drops an interrupt that arrives after the query is submitted but before it starts executing: repeat it
+      // until this read settles, so no query runs on for a deadline, a client or a close that has already passed.
+      retrying ??= setInterval(() => connection.interrupt(), INTERRUPT_RETRY_MS);
+    };
     const cancelDeadline = this.startDeadline(() => {
       timedOut = true;
       interrupt();
@@ -445,6 +462,7 @@ export class DuckDbStore implements Store {
       }
       throw this.storeError(e);
     } finally {
+      clearInterval(retrying);
       cancelDeadline();
       signal?.removeEventListener('abort', interrupt);
       this.release(connection);
