@@ -90,6 +90,8 @@ interface Job {
 export class FakeBigQuery {
   /** Every request received, in order. */
   public readonly requests: RecordedRequest[] = [];
+  /** How many `delay` steps have finished waiting: a client that gave up before that never saw their answer. */
+  public delaysElapsed = 0;
   /** The bytes of every query that ran (refused ones bill nothing and are absent), in order. */
   public readonly costs: JobCost[] = [];
   /** The engine answering queries; replaceable between tests. */
@@ -146,7 +148,10 @@ export class FakeBigQuery {
     this.requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body });
 
     const step = this.steps.shift();
-    if (step?.kind === 'delay') await sleep(step.ms);
+    if (step?.kind === 'delay') {
+      await sleep(step.ms);
+      this.delaysElapsed++;
+    }
     if (step?.kind === 'reset') {
       req.socket.destroy();
       return;
