@@ -3,13 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from '../scripts/node-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(root, 'bench', '.cost-'));
 try {
   const entry = join(work, 'cost.js');
-  await build({ entryPoints: [join(root, 'bench', 'cost.ts')], outfile: entry, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['@duckdb/node-api'], logLevel: 'error' });
+  await bundleForNode(join(root, 'bench', 'cost.ts'), entry);
   const run = spawnSync(process.execPath, [entry], { stdio: 'inherit' });
   process.exitCode = run.status ?? 1;
 } finally {

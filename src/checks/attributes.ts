@@ -73,7 +73,7 @@ export function isUnset(value: Value): boolean {
 }
 
 /** The principals that make a grant public: anyone on the internet, and anyone with a Google account. */
-export const PUBLIC_MEMBERS: readonly string[] = ['allUsers', 'allAuthenticatedUsers'];
+const PUBLIC_MEMBERS: readonly string[] = ['allUsers', 'allAuthenticatedUsers'];
 
 /** Whether an IAM member is public (`allUsers`, `allAuthenticatedUsers`). */
 export function isPublicMember(member: Value): boolean {
@@ -106,7 +106,7 @@ export function iamGrants(resource: CheckedResource, stack?: StackView): Grant[]
 }
 
 /** Bindings of a literal IAM policy JSON; an expression (usually a `google_iam_policy` data source) yields none. */
-export function policyBindings(policyData: Value): Grant[] {
+function policyBindings(policyData: Value): Grant[] {
   if (typeof policyData !== 'string' || isExpression(policyData)) return [];
   try {
     const parsed = JSON.parse(policyData);

@@ -4,11 +4,12 @@ import { BigqueryTable } from '@cdktf/provider-google/lib/bigquery-table';
 import { BigqueryTableIamMember } from '@cdktf/provider-google/lib/bigquery-table-iam-member';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { parseTableReference } from '../contract/bigquery-names';
 import { RecordSchema } from '../schema';
 import { bigQueryId } from '../core/physical-names';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import { PROJECT_OWNERS, checkGrantMember, datasetOwnerProblems, ownerAccessEntry } from './iam-members';
-import { BigQueryTableRef, IQueryableView, IRecordTables, PartitionGranularity } from './pipeline-parts';
+import { BigQueryTableRef, IQueryableView, IRecordTables, PartitionGranularity, tableReferenceOf } from './pipeline-parts';
 
 export { PartitionGranularity };
 
@@ -296,7 +297,7 @@ export class AnalyticsTable extends Construct implements IRecordTables, IQueryab
       // One entry added to a list the library does not own.
       this.viewAccess = new BigqueryDatasetAccessA(this, 'ViewAccess', {
         datasetId: this.datasetId,
-        view: { projectId: this.view.project, datasetId: this.view.datasetId, tableId: this.view.tableId },
+        view: this.viewRef,
       });
     }
   }
@@ -330,17 +331,17 @@ export class AnalyticsTable extends Construct implements IRecordTables, IQueryab
 
   /** `project.dataset.table` of the records table, as a BigQuery subscription expects it. */
   public get tableReference(): string {
-    return `${this.table.project}.${this.table.datasetId}.${this.table.tableId}`;
+    return tableReferenceOf(this.recordsTableRef);
   }
 
   /** `project.dataset.table` of the dead-letter table. */
   public get deadLetterTableReference(): string {
-    return `${this.deadLetterTable.project}.${this.deadLetterTable.datasetId}.${this.deadLetterTable.tableId}`;
+    return tableReferenceOf(this.deadLetterTableRef);
   }
 
   /** `project.dataset.view` of the view the API reads. */
   public get viewReference(): string {
-    return `${this.view.project}.${this.view.datasetId}.${this.view.tableId}`;
+    return tableReferenceOf(this.viewRef);
   }
 
   /** Id of the dataset that holds the view. */
@@ -378,9 +379,6 @@ export interface RecordTablesAttributes {
   readonly deadLetterTable: BigQueryTableRef;
 }
 
-/** `project.dataset.table`: a project id (letters, digits, `-`, `.`, `:`), a dataset id and a table id. */
-const TABLE_REFERENCE = /^([a-z][a-z0-9.:-]*[a-z0-9])\.([A-Za-z0-9_]{1,1024})\.([\p{L}\p{M}\p{N}\p{Pc}\p{Pd} ]{1,1024})$/u;
-
 /** The view read grant of a created or an imported view: table-level, named readers only. */
 function grantViewRead(scope: Construct, id: string, view: BigQueryTableRef, member: string): BigqueryTableIamMember {
   checkGrantMember(scope, 'grantViewRead', member, { what: 'the view' });
@@ -396,11 +394,11 @@ class ImportedView extends Construct implements IQueryableView {
 
   public constructor(scope: Construct, id: string, attrs: ViewAttributes) {
     super(scope, id);
-    const match = TABLE_REFERENCE.exec(attrs.viewReference);
-    throwIfProblems('AnalyticsTable.fromViewReference', this, match ? [] : [
-      `viewReference must be project.dataset.view (a literal: its parts become the grants' and the service's settings), got ${JSON.stringify(attrs.viewReference)}`,
+    const ref = parseTableReference(attrs.viewReference);
+    throwIfProblems('AnalyticsTable.fromViewReference', this, ref ? [] : [
+      `viewReference must be project.dataset.view with ids the query API can read (dataset and view: letters, digits and _; a literal: its parts become the grants' and the service's settings), got ${JSON.stringify(attrs.viewReference)}`,
     ]);
-    this.viewRef = { projectId: match![1], datasetId: match![2], tableId: match![3] };
+    this.viewRef = ref!;
     this.location = attrs.location;
     this.exposedSchema = attrs.exposedSchema;
     this.partitioning = attrs.partitioning ?? PartitionGranularity.DAY;

@@ -7,6 +7,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { SUBSCRIPTION_RETENTION_SECONDS } from '../core/subscription-retention';
 import { BigQueryTableRef, IIngestTopic, IRecordTables, tableReferenceOf } from './pipeline-parts';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import { physicalName } from '../core/physical-names';
@@ -158,7 +159,7 @@ export class BigQuerySubscription extends Construct {
       expirationPolicy: { ttl: '' },
       // Pub/Sub's longest retention (31 days, not the default 7): while BigQuery refuses writes (a revoked grant, a
       // dropped table), undelivered messages wait for the fix instead of expiring.
-      messageRetentionDuration: `${31 * 24 * 3600}s`,
+      messageRetentionDuration: `${SUBSCRIPTION_RETENTION_SECONDS}s`,
       retryPolicy: {
         minimumBackoff: `${props.minimumBackoffSeconds ?? 10}s`,
         maximumBackoff: `${props.maximumBackoffSeconds ?? 600}s`,

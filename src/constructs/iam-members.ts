@@ -26,7 +26,7 @@ export interface PublicOptIn {
 }
 
 /** The one wording of the refusal of a public member, shared by props validation and grant methods. */
-export function publicMemberProblem(prop: string, member: string, optIn: PublicOptIn): string {
+function publicMemberProblem(prop: string, member: string, optIn: PublicOptIn): string {
   return optIn.name
     ? `${prop} must not hold ${member} unless ${optIn.name} is true (${optIn.what} is private by default)`
     : `${prop} must not hold ${member}: ${optIn.what} is never public, name the readers`;

@@ -48,7 +48,7 @@ export interface IngestTopicOptions {
    * `['europe-west1']`. Publishers in other regions still publish; their messages are stored in an allowed one.
    *
    * @default - where the table is: the regions inside `location` for the multi-regions `US` and `EU` (listed in
-   * docs/reliability.md), the region itself for a regional location; no policy when the location is a token
+   * src/constructs/persistence-regions.ts), the region itself for a regional location; no policy when the location is a token
    */
   readonly allowedPersistenceRegions?: string[];
 

@@ -6,7 +6,7 @@ import { Token } from 'cdktf';
  * messages only in these when they are its allowed persistence regions. Give `allowedPersistenceRegions` to
  * follow a region added after this list.
  */
-export const MULTI_REGION_PERSISTENCE_REGIONS: { readonly [location: string]: readonly string[] } = {
+const MULTI_REGION_PERSISTENCE_REGIONS: { readonly [location: string]: readonly string[] } = {
   US: ['us-central1', 'us-east1', 'us-east4', 'us-east5', 'us-south1', 'us-west1', 'us-west2', 'us-west3', 'us-west4'],
   EU: [
     'europe-central2', 'europe-north1', 'europe-north2', 'europe-southwest1', 'europe-west1', 'europe-west3', 'europe-west4',

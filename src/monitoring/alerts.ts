@@ -1,6 +1,7 @@
 import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions, MonitoringAlertPolicyConditionsConditionThreshold } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { SUBSCRIPTION_RETENTION_SECONDS } from '../core/subscription-retention';
 import { LatencyPercentile, MetricQuery, MetricRatio } from './metrics';
 import { runbookSection } from './runbook';
 
@@ -391,8 +392,6 @@ export const ALERT_DEFAULTS: { readonly [K in keyof ResolvedThresholds]: { reado
   },
 };
 
-/** How long a Pub/Sub subscription of this library keeps a message it has not delivered: 31 days. */
-export const SUBSCRIPTION_RETENTION_SECONDS = 31 * 86400;
 
 /**
  * The one place a threshold is decided: the user's value for `signal` at `severity` where given, the default

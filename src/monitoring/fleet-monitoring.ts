@@ -145,7 +145,7 @@ function fleetScope(selection: FleetSelection): MetricScope {
     [MetricTarget.TOPIC]: named('topic_id', NAME_SUFFIXES.topic),
     [MetricTarget.SUBSCRIPTION]: [...named('subscription_id', NAME_SUFFIXES.subscription), notDeadLetters],
     [MetricTarget.DEAD_LETTER_SUBSCRIPTION]: named('subscription_id', NAME_SUFFIXES.deadLetterSubscription),
-    [MetricTarget.BOTH_SUBSCRIPTIONS]: named('subscription_id', `(-dead-letters)?${NAME_SUFFIXES.subscription}`),
+    [MetricTarget.BOTH_SUBSCRIPTIONS]: named('subscription_id', `(${NAME_SUFFIXES.deadLetterTopic})?${NAME_SUFFIXES.subscription}`),
     [MetricTarget.SERVICE]: named('service_name', NAME_SUFFIXES.service),
   };
   // project_id too: pipelines of the same name in two projects stay two series.

@@ -1,8 +1,9 @@
-import { AlertSeverity, AlertSpec, PipelineAlertOptions, SEVERITIES, SUBSCRIPTION_RETENTION_SECONDS, humanDuration, ratioAbove, resolveThreshold, thresholdAbove } from './alerts';
+import { SUBSCRIPTION_RETENTION_SECONDS } from '../core/subscription-retention';
+import { AlertSeverity, AlertSpec, PipelineAlertOptions, SEVERITIES, humanDuration, ratioAbove, resolveThreshold, thresholdAbove } from './alerts';
 import { LatencyPercentile, MetricQuery, MetricRatio } from './metrics';
 
 /** The queries a threshold alert reads: `PipelineMetrics` for one pipeline, `FleetMetrics` for many. */
-export interface SignalMetrics {
+export interface ThresholdAlertMetrics {
   metricBacklogAge(): MetricQuery;
   metricDeadLetterBacklogAge(): MetricQuery;
   metricDeadLetteredMessages(windowSeconds?: number): MetricQuery;
@@ -29,7 +30,7 @@ export interface AlertSubjects {
  * The threshold alerts (backlog age, dead letters and their backlog age, subscription state, API errors, API latency)
  * for each severity, with their thresholds resolved: the policies and the dashboard's threshold lines both read them.
  */
-export function thresholdAlertSpecs(metrics: SignalMetrics, alerts: PipelineAlertOptions, who: AlertSubjects): AlertSpec[] {
+export function thresholdAlertSpecs(metrics: ThresholdAlertMetrics, alerts: PipelineAlertOptions, who: AlertSubjects): AlertSpec[] {
   const specs: AlertSpec[] = [];
   for (const severity of SEVERITIES) {
     const tag = severity === AlertSeverity.WARNING ? 'Warning' : 'Critical';

@@ -201,7 +201,7 @@ export class AnalyticsPipeline extends Construct {
     // A new schema revision is accepted by the topic as soon as it is committed: the table gets its columns first.
     // An existing topic's schema is its owner's to order.
     if (createdTopic) createdTopic.pubsubSchema.dependsOn = [...(createdTopic.pubsubSchema.dependsOn ?? []), dependable(this.table.table)];
-    if (props.schemaLock?.enabled ?? true) this.guardSchemaChanges(props.name, props.schema, props.schemaLock ?? {});
+    if (props.schemaLock?.enabled ?? true) this.guardSchemaChanges(props.name, props.schema, props.schemaLock ?? {}, createdTopic !== undefined);
     if (props.enableApis ?? true) {
       // One set per stack: pipelines side by side share the project's APIs instead of each declaring them.
       this.apis = ProjectApis.ofStack(this, [...PIPELINE_APIS, ...(this.api.imageConfig.requiredApis ?? [])]);
@@ -214,18 +214,19 @@ export class AnalyticsPipeline extends Construct {
       serviceName: this.api.service.name,
       serviceLocation: this.api.service.location,
     };
-    this.metrics = new PipelineMetrics(resourceNames);
     if (props.enableMonitoring ?? true) {
       this.monitoring = new PipelineMonitoring(this, 'Monitoring', { ...props.monitoring, ...resourceNames, pipelineName: props.name, labels: props.labels });
     }
+    // One metrics object: the monitoring's own when there is one.
+    this.metrics = this.monitoring?.metrics ?? new PipelineMetrics(resourceNames);
   }
 
   /** Compares the schema with its lock when the app synthesizes (validations run there, not in `Testing.synthScope`). */
-  private guardSchemaChanges(name: string, schema: RecordSchema, options: SchemaLockOptions): void {
+  private guardSchemaChanges(name: string, schema: RecordSchema, options: SchemaLockOptions, ownsPubSubSchema: boolean): void {
     this.node.addValidation({
       validate: () => {
         const path = options.path ?? join(App.of(this).outdir, '..', 'schema-locks', `${name}.schema-lock.json`);
-        const check = checkSchemaLock(name, schema, path, options.acceptIncompatibleChanges ?? []);
+        const check = checkSchemaLock(name, schema, path, options.acceptIncompatibleChanges ?? [], ownsPubSubSchema);
         for (const warning of check.warnings) Annotations.of(this).addWarning(warning);
         return check.errors;
       },

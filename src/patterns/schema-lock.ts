@@ -32,9 +32,9 @@ export interface SchemaLockOptions {
 }
 
 /** Pub/Sub keeps at most this many revisions of one schema; committing one more fails the apply. */
-export const MAX_SCHEMA_REVISIONS = 20;
+const MAX_SCHEMA_REVISIONS = 20;
 /** From this many revisions on, synth warns. */
-export const SCHEMA_REVISIONS_WARNING = 15;
+const SCHEMA_REVISIONS_WARNING = 15;
 const LOCKFILE_VERSION = 1;
 
 /** The lock file's content. */
@@ -62,9 +62,10 @@ export interface SchemaLockCheck {
 
 /**
  * Compares `schema` with the lock file of `pipeline` and says what changed; refuses incompatible changes not
- * accepted by name and a 21st schema revision; and, when nothing is refused, writes the lock with the new definition.
+ * accepted by name and a 21st schema revision (only when the pipeline creates the Pub/Sub schema: an existing topic's
+ * schema and its revisions are its owner's); and, when nothing is refused, writes the lock with the new definition.
  */
-export function checkSchemaLock(pipeline: string, schema: RecordSchema, path: string, accepted: readonly string[] = []): SchemaLockCheck {
+export function checkSchemaLock(pipeline: string, schema: RecordSchema, path: string, accepted: readonly string[] = [], ownsPubSubSchema = true): SchemaLockCheck {
   const avroSha256 = createHash('sha256').update(schema.toAvroJson()).digest('hex');
   const record = JSON.parse(schema.toJson()) as unknown;
   if (!existsSync(path)) {
@@ -94,13 +95,13 @@ export function checkSchemaLock(pipeline: string, schema: RecordSchema, path: st
 
   const committed = Number.isSafeInteger(locked.schemaRevisions) && locked.schemaRevisions > 0 ? locked.schemaRevisions : 1;
   const revisions = locked.avroSha256 === avroSha256 ? committed : committed + 1;
-  if (revisions > MAX_SCHEMA_REVISIONS) {
+  if (ownsPubSubSchema && revisions > MAX_SCHEMA_REVISIONS) {
     errors.push(
       `the Pub/Sub schema of pipeline ${pipeline} already holds ${committed} revisions, and Pub/Sub keeps at most ${MAX_SCHEMA_REVISIONS}: this change would commit one more and fail at apply. ` +
         'Delete revisions no producer publishes with any more (gcloud pubsub schemas list-revisions <name>-schema; gcloud pubsub schemas delete-revision <name>-schema@<revision id>), ' +
         `then set "schemaRevisions" in ${path} to the number left and synth again.`,
     );
-  } else if (revisions >= SCHEMA_REVISIONS_WARNING && revisions !== committed) {
+  } else if (ownsPubSubSchema && revisions >= SCHEMA_REVISIONS_WARNING && revisions !== committed) {
     warnings.push(`the Pub/Sub schema of pipeline ${pipeline} will hold ${revisions} of at most ${MAX_SCHEMA_REVISIONS} revisions: plan to delete old ones (see docs/schema-evolution.md)`);
   }
   if (errors.length > 0) return { changes, errors, warnings };

@@ -24,7 +24,7 @@ const MICROS_PER_DAY = 86_400_000_000n;
 /** `GET /v1/records` and `GET /v1/records/{key}` look at the last day unless told otherwise (a lookup bills its window). */
 const DEFAULT_LIST_WINDOW = MICROS_PER_DAY;
 /** A default `to` is "now" rounded up to the minute, so identical requests within a minute share one query and cache entry. */
-export const DEFAULT_TO_ROUNDING_MICROS = 60_000_000n;
+const DEFAULT_TO_ROUNDING_MICROS = 60_000_000n;
 
 /** Where a transform reports problems (zod/mini's payload). */
 type Ctx = { issues: unknown[] };
@@ -99,12 +99,14 @@ export function getQuerySchema(schema: RecordSchema, limits: QueryLimits, clock:
   );
 }
 
-/** The key in `/v1/records/{key}`, typed by the key field, or a 400 naming it. */
-export function parseKey(schema: RecordSchema, text: string): string | number {
+/** Reads the key in `/v1/records/{key}`, typed by the key field, or throws a 400 naming it; built once per route. */
+export function keyParser(schema: RecordSchema): (text: string) => string | number {
   const spec = getParameters(schema, 1)?.key;
-  const parsed = spec ? spec.parse(text) : { error: `${schema.name} has no key field` };
-  if ('error' in parsed) throw ApiError.invalid(parsed.error, { issues: [{ parameter: schema.keyField, message: 'invalid key' }] });
-  return parsed.value;
+  return (text) => {
+    const parsed = spec ? spec.parse(text) : { error: `${schema.name} has no key field` };
+    if ('error' in parsed) throw ApiError.invalid(parsed.error, { issues: [{ parameter: schema.keyField, message: 'invalid key' }] });
+    return parsed.value;
+  };
 }
 
 /** The 400 for a failed validation: every problem in the message, and per parameter in details. */

@@ -1,5 +1,7 @@
 import { BigqueryDatasetIamMember } from '@cdktf/provider-google/lib/bigquery-dataset-iam-member';
 import { BigqueryDatasetIamPolicy } from '@cdktf/provider-google/lib/bigquery-dataset-iam-policy';
+import { CloudRunV2JobIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-job-iam-member';
+import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { DataGoogleIamPolicy } from '@cdktf/provider-google/lib/data-google-iam-policy';
 import { FolderIamMember } from '@cdktf/provider-google/lib/folder-iam-member';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
@@ -112,6 +114,15 @@ describe('iam-public-principal', () => {
       ['google_storage_bucket_access_control.Entry', 'allUsers is granted READER by the ACL'],
       ['google_storage_default_object_acl.Defaults', 'allAuthenticatedUsers is granted READER by the ACL'],
     ]);
+  });
+
+  it('fails a public grant on a Cloud Run job, which run-public-invoker (services only) does not cover', () => {
+    expect(
+      findingsOf('iam-public-principal', (stack) => {
+        new CloudRunV2JobIamMember(stack, 'Job', { name: 'nightly', location: 'europe-west1', role: 'roles/run.invoker', member: 'allUsers' });
+        new CloudRunV2ServiceIamMember(stack, 'Service', { name: 'api', location: 'europe-west1', role: 'roles/run.invoker', member: 'allUsers' });
+      }),
+    ).toEqual([['google_cloud_run_v2_job_iam_member.Job', 'allUsers is granted roles/run.invoker']]);
   });
 
   it('passes named principals, and leaves public Cloud Run invokers to run-public-invoker', () => {

@@ -69,7 +69,7 @@ describe('parts that compose', () => {
     expect(resourcesOf(tf, 'google_project_iam_member')[0]).toEqual(expect.objectContaining({ project: 'acme-data', role: 'roles/bigquery.jobUser' }));
   });
 
-  test.each(['orders_v2', 'acme-data.orders_v2', 'acme-data.shop api.orders'])('fails when a view reference is %j', (viewReference) => {
+  test.each(['orders_v2', 'acme-data.orders_v2', 'acme-data.shop api.orders', 'acme-data.shop_api.orders-v2', 'acme.shop_api.orders'])('fails when a view reference is %j (the service could not read it)', (viewReference) => {
     expect(() => synth((scope) => AnalyticsTable.fromViewReference(scope, 'View', { viewReference, location: 'EU', exposedSchema: orders })))
       .toThrow(/viewReference must be project.dataset.view/);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { AnalyticsPipeline, Field, FieldMode, RecordSchema, SchemaLockOptions } from '../../src';
+import { AnalyticsPipeline, Field, FieldMode, IngestTopic, RecordSchema, SchemaLockOptions } from '../../src';
 import { buildOpenApiDocument } from '../../src/service/openapi';
 import { Json, image, orders } from '../constructs/helpers';
 
@@ -119,6 +119,8 @@ describe('schema evolution of AnalyticsPipeline', () => {
     Testing.synth(stackWith(orders, { path: lockPath }), true);
     const stack = stackWith(amountAsText, { path: lockPath, acceptIncompatibleChanges: ['amount'] });
     expect(() => Testing.synth(stack, true)).not.toThrow();
+    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/accepted incompatible schema change amount: .*it costs: Terraform replaces the table/)]));
     expect(JSON.parse(readFileSync(lockPath, 'utf8')).record).toEqual(JSON.parse(amountAsText.toJson()));
   });
 
@@ -129,6 +131,20 @@ describe('schema evolution of AnalyticsPipeline', () => {
     expect(() => Testing.synth(stackWith(withCoupon, { path: lockPath }), true)).toThrow(/already holds 20 revisions, and Pub\/Sub keeps at most 20.*gcloud pubsub schemas delete-revision.*set "schemaRevisions"/);
     // Unchanged definitions commit no revision: the same schema still synthesizes.
     expect(() => Testing.synth(stackWith(orders, { path: lockPath }), true)).not.toThrow();
+  });
+
+  test('counts no revisions for an existing topic, whose Pub/Sub schema is its owner\'s', () => {
+    const onShopTopic = (schema: RecordSchema) => {
+      const stack = new TerraformStack(Testing.app(), 'evolution');
+      new GoogleProvider(stack, 'google', { project: 'acme-analytics', region: 'europe-west1' });
+      const existingTopic = IngestTopic.fromTopicAttributes(stack, 'Shop', { topicId: 'projects/acme/topics/shop', deadLetterTopicId: 'projects/acme/topics/shop-dead-letters', schema });
+      new AnalyticsPipeline(stack, 'Orders', { name: 'orders', schema, image: image(), existingTopic, schemaLock: { path: lockPath } });
+      return stack;
+    };
+    Testing.synth(onShopTopic(orders), true);
+    const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+    writeFileSync(lockPath, JSON.stringify({ ...lock, schemaRevisions: 20 }));
+    expect(() => Testing.synth(onShopTopic(withCoupon), true)).not.toThrow();
   });
 
   test('fails when the lock cannot be read', () => {

@@ -1,5 +1,3 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { flightEvents } from '../../examples/flights/flight-events';
 import { SIGNATURE_REMOVED, verifiedCallerEmail } from '../../src/service/events/caller-identity';
 import { LocalPublisher } from '../../src/service/events/local-publisher';
@@ -7,6 +5,7 @@ import { PubSubRestPublisher } from '../../src/service/events/pubsub-rest-publis
 import { createLogger } from '../../src/service/logger';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { NOW_MILLIS, bodyOf, errorOf, harness, stubStore, validFlightEvent } from './app-harness';
+import { FakePubSub, startFakePubSub } from './fake-pubsub';
 
 const SHOP = 'shop@acme.iam.gserviceaccount.com';
 const READER = 'partner@example.com';
@@ -88,26 +87,17 @@ describe('POST /v1/events with event publishers (behind Cloud Run IAM)', () => {
 });
 
 describe('PubSubRestPublisher attributes', () => {
-  let server: Server;
-  let url: string;
-  const bodies: Array<{ messages: Array<{ data: string; attributes?: Record<string, string> }> }> = [];
+  let pubsub: FakePubSub;
   beforeAll(async () => {
-    server = createServer(async (req: IncomingMessage, res) => {
-      let text = '';
-      for await (const chunk of req) text += chunk;
-      bodies.push(JSON.parse(text));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messageIds: ['1'] }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    pubsub = await startFakePubSub();
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => pubsub.close());
 
   test('sends the verified publisher as a message attribute to Pub/Sub', async () => {
-    const publisher = new PubSubRestPublisher({ topic: 'projects/my-project/topics/flight-events', endpoint: url, accessToken: null });
+    const publisher = new PubSubRestPublisher({ topic: 'projects/my-project/topics/flight-events', endpoint: pubsub.url, accessToken: null });
     const app = harness({ store: stubStore(), schema: flightEvents, publisher, config: { eventPublishers: [SHOP] } }).app;
     const res = await app.request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(SHOP) }, body: JSON.stringify(validFlightEvent()) });
     expect(res.status).toBe(200);
-    expect(bodies[0].messages[0].attributes).toEqual({ publisher: SHOP });
+    expect(pubsub.requests[0].body.messages[0].attributes).toEqual({ publisher: SHOP });
   });
 });

@@ -1,5 +1,3 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { flightEvents } from '../../examples/flights/flight-events';
 import { sampleFlightEvents } from '../../examples/flights/sample-events';
 import { AvroEventValidator, unwrapEvent, wrapEvent } from '../../src/service/events/avro-event';
@@ -8,6 +6,7 @@ import { PubSubRestPublisher } from '../../src/service/events/pubsub-rest-publis
 import { createLogger } from '../../src/service/logger';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { AIRCRAFT, NOW_MILLIS, bodyOf, errorOf, harness, stubStore, validFlightEvent } from './app-harness';
+import { FakePubSub, PublishRequest, startFakePubSub } from './fake-pubsub';
 
 const valid = () => validFlightEvent();
 
@@ -191,21 +190,16 @@ describe('Avro JSON encoding', () => {
 });
 
 describe('PubSubRestPublisher against a local fake Pub/Sub', () => {
-  let server: Server;
+  let pubsub: FakePubSub;
   let url: string;
-  const requests: Array<{ url?: string; auth?: string; body: { messages: Array<{ data: string }> } }> = [];
+  let requests: PublishRequest[];
   let answer: { status: number; body: unknown } = { status: 200, body: {} };
   beforeAll(async () => {
-    server = createServer(async (req: IncomingMessage, res) => {
-      let text = '';
-      for await (const chunk of req) text += chunk;
-      requests.push({ url: req.url, auth: req.headers.authorization, body: JSON.parse(text) });
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    pubsub = await startFakePubSub();
+    pubsub.respond = () => answer;
+    ({ url, requests } = pubsub);
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => pubsub.close());
   beforeEach(() => {
     requests.length = 0;
   });

@@ -1,5 +1,3 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +10,7 @@ import type { DeadLetterMessage } from '../../src/service/replay/dead-letter';
 import { DuckDbReplayBackend } from '../../src/service/replay/duckdb-replay';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { FakeBigQuery, startFakeBigQuery } from './fake-bigquery/server';
+import { FakePubSub, PublishRequest, startFakePubSub } from './fake-pubsub';
 import { deadLetterEngine } from './replay/dead-letter-engine';
 import { DEAD_LETTERS } from './replay/fixtures';
 import { describeReplayContract } from './replay/replay-contract';
@@ -46,25 +45,17 @@ describeReplayContract('local DuckDB store', async (deadLetters) => {
 
 describe('with BigQuery and Pub/Sub', () => {
   let fake: FakeBigQuery;
-  let pubsub: Server;
+  let pubsub: FakePubSub;
   let pubsubUrl: string;
-  const publishes: Array<{ url?: string; messages: Array<{ data: string; attributes?: Record<string, string> }> }> = [];
+  let publishes: PublishRequest[];
   beforeAll(async () => {
     fake = await startFakeBigQuery();
-    pubsub = createServer(async (req: IncomingMessage, res) => {
-      let text = '';
-      for await (const chunk of req) text += chunk;
-      const body = JSON.parse(text) as { messages: Array<{ data: string; attributes?: Record<string, string> }> };
-      publishes.push({ url: req.url, messages: body.messages });
-      const ids = body.messages.map((_m, i) => `pubsub-${publishes.length}-${i}`);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messageIds: ids }));
-    });
-    await new Promise<void>((resolve) => pubsub.listen(0, '127.0.0.1', resolve));
-    pubsubUrl = `http://127.0.0.1:${(pubsub.address() as AddressInfo).port}`;
+    pubsub = await startFakePubSub();
+    ({ url: pubsubUrl, requests: publishes } = pubsub);
   });
   afterAll(async () => {
     await fake.close();
-    await new Promise((resolve) => pubsub.close(resolve));
+    await pubsub.close();
   });
 
   describeReplayContract('BigQuery dead-letter table and Pub/Sub topic', async (deadLetters) => {
@@ -89,7 +80,7 @@ describe('with BigQuery and Pub/Sub', () => {
       published: async () =>
         publishes.flatMap((p) => {
           expect(p.url).toBe('/v1/projects/test-project/topics/flights-events:publish');
-          return p.messages.map((m) => ({ eventId: (JSON.parse(Buffer.from(m.data, 'base64').toString('utf8')) as { event_id: string }).event_id, attributes: m.attributes ?? {} }));
+          return p.body.messages.map((m) => ({ eventId: (JSON.parse(Buffer.from(m.data, 'base64').toString('utf8')) as { event_id: string }).event_id, attributes: m.attributes ?? {} }));
         }),
       close: async () => {
         connection.closeSync();

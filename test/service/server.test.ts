@@ -31,7 +31,7 @@ describe('startService', () => {
     expect(['::', '0.0.0.0']).toContain(service.host);
   });
 
-  test('drains in-flight requests for longer than the query timeout they may run', async () => {
+  test('sets the drain grace longer than the query timeout a request in flight may run', async () => {
     for (const queryTimeoutMs of [100, 2_000, 10_000, 60_000]) {
       // A request read just before the listener closes may run a whole query, then answer.
       expect(shutdownGraceMs(queryTimeoutMs)).toBeGreaterThanOrEqual(250 + queryTimeoutMs + 250);

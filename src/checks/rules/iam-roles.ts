@@ -17,7 +17,7 @@ export const BASIC_ROLES: ReadonlySet<string> = new Set(['roles/owner', 'roles/e
  * (`AbsGoogleImpersonationRoles`, used by CKV_GCP_49; checkov commit 03d5fda), in its order, without the basic roles
  * that `iam-primitive-role` reports.
  */
-export const IMPERSONATION_ROLES: ReadonlySet<string> = new Set([
+const IMPERSONATION_ROLES: ReadonlySet<string> = new Set([
   'roles/iam.securityAdmin', 'roles/iam.serviceAccountAdmin', 'roles/iam.serviceAccountKeyAdmin',
   'roles/iam.serviceAccountUser', 'roles/iam.serviceAccountTokenCreator', 'roles/iam.workloadIdentityUser',
   'roles/dataflow.developer', 'roles/serverless.serviceAgent', 'roles/dataproc.serviceAgent',

@@ -117,8 +117,8 @@ export const iamPublicPrincipal = defineRule({
     if (STORAGE_ACL_TYPES.includes(resource.type)) {
       return aclGrants(resource).flatMap(({ role, members }) => members.filter(isPublicMember).map((m) => `${m} is granted ${role} by the ACL`));
     }
-    // Cloud Run invokers are reported by run-public-invoker, which carries the public-API opt-in.
-    if (resource.type.startsWith('google_cloud_run_')) return [];
+    // Cloud Run service invokers are reported by run-public-invoker, which carries the public-API opt-in; jobs are not.
+    if (/^google_cloud_run_(v2_)?service_iam_/.test(resource.type)) return [];
     const wide = WIDE_IAM_TYPES.includes(resource.type);
     return iamGrants(resource, stack).flatMap(({ role, members }) => {
       if (wide && role === 'roles/run.invoker') return [];

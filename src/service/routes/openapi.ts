@@ -28,7 +28,7 @@ export const openApiRoutes = ({ schema, config, eventsEnabled, eventSchema }: Op
 };
 
 /** The origin a client reached: Cloud Run ends TLS in front of the container and says so in X-Forwarded-Proto. */
-export function requestOrigin(url: string, forwardedProto: string | undefined): string {
+function requestOrigin(url: string, forwardedProto: string | undefined): string {
   const origin = new URL(url);
   const proto = forwardedProto?.split(',')[0].trim().toLowerCase();
   if (proto === 'https' || proto === 'http') origin.protocol = `${proto}:`;

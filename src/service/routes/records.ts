@@ -7,7 +7,7 @@ import { encodeCursor } from '../cursor';
 import { ApiError, ErrorCode } from '../http-error';
 import type { Store } from '../store/store';
 import { microsToIso } from '../../schema/wire';
-import { QueryLimits, getQuerySchema, listQuerySchema, parseKey, safeParse, validationError } from '../validation';
+import { QueryLimits, getQuerySchema, keyParser, listQuerySchema, safeParse, validationError } from '../validation';
 
 /** What the records resource needs. */
 export interface RecordRoutesDeps {
@@ -44,8 +44,9 @@ export const recordRoutes = ({ store, schema, limits, clock }: RecordRoutesDeps)
     return c.json({ records: page.records, ...(page.nextCursor ? { nextCursor: encodeCursor(page.nextCursor) } : {}) });
   });
   if (!schema.keyField) return list;
+  const parseKey = keyParser(schema);
   return list.get('/:key', refuseHead, zValidator('query', getQuerySchema(schema, limits, clock), throwOnInvalid, { validationFunction: safeParse }), async (c) => {
-    const key = parseKey(schema, c.req.param('key'));
+    const key = parseKey(c.req.param('key'));
     const window = c.req.valid('query');
     c.header('Query-Window', windowHeader(window));
     const record = await store.get({ key, ...window }, c.req.raw.signal);

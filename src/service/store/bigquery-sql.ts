@@ -1,3 +1,4 @@
+import { BIGQUERY_IDENTIFIER, BIGQUERY_PROJECT_ID } from '../../contract/bigquery-names';
 import { FieldDefinition, FieldMode, FieldType } from '../../schema/field';
 import { BigQueryParameterType, FIELD_TYPES } from '../../schema/field-types';
 import type { RecordSchema } from '../../schema/record-schema';
@@ -32,21 +33,18 @@ export const MESSAGE_ID_COLUMN = 'message_id';
 /** The cheapest statement BigQuery answers: backs `/readyz` without scanning a byte. */
 export const PING_SQL = 'SELECT 1 AS ok';
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Project ids may be domain-scoped (`example.com:project`); dataset and table ids are letters, digits and `_`.
-const PROJECT_ID = /^(?:[a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /** A backtick-quoted column name; refuses anything that is not a plain schema identifier. */
 export function quoteIdentifier(name: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`refusing to quote ${JSON.stringify(name)}: not a column name`);
+  if (!BIGQUERY_IDENTIFIER.test(name)) throw new Error(`refusing to quote ${JSON.stringify(name)}: not a column name`);
   return `\`${name}\``;
 }
 
 /** The backtick-quoted `project.dataset.table` reference, after checking each part against BigQuery's naming rules. */
 export function tableReference(projectId: string, datasetId: string, tableId: string): string {
-  if (!PROJECT_ID.test(projectId)) throw new Error(`invalid BigQuery project id ${JSON.stringify(projectId)}`);
-  if (!IDENTIFIER.test(datasetId)) throw new Error(`invalid BigQuery dataset id ${JSON.stringify(datasetId)}`);
-  if (!IDENTIFIER.test(tableId)) throw new Error(`invalid BigQuery table or view id ${JSON.stringify(tableId)}`);
+  if (!BIGQUERY_PROJECT_ID.test(projectId)) throw new Error(`invalid BigQuery project id ${JSON.stringify(projectId)}`);
+  if (!BIGQUERY_IDENTIFIER.test(datasetId)) throw new Error(`invalid BigQuery dataset id ${JSON.stringify(datasetId)}`);
+  if (!BIGQUERY_IDENTIFIER.test(tableId)) throw new Error(`invalid BigQuery table or view id ${JSON.stringify(tableId)}`);
   return `\`${projectId}.${datasetId}.${tableId}\``;
 }
 

@@ -65,7 +65,7 @@ export interface QueryCacheStats {
 }
 
 /** Default of `QueryCacheOptions.maxBytes`: 32 MiB of encoded answers. */
-export const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * Identical concurrent calls share one in-flight promise; settled answers are kept in a bounded LRU map until
