@@ -53,9 +53,11 @@ describe('the API on the BigQuery store', () => {
     expect(await one.json()).toMatchObject({ event_id: id, airline: 'AF' });
     expect((await api.request(`/v1/records/nope?${WINDOW}`)).status).toBe(404);
 
-    // Each page and the lookup found their rows in the newest DAY partition; the absent key searched all three slices.
-    expect(fake.queries.map((q) => q.labels?.route)).toEqual(['list-records', 'list-records', 'get-record', 'get-record', 'get-record', 'get-record']);
-    expect(fake.queries.slice(3).map((q) => q.queryParameters?.map((p) => p.parameterValue.value).slice(0, 2))).toEqual([
+    // The first page queried the newest DAY partition, the second read on in that query's result (no query); the
+    // lookup found its row in the newest partition, the absent key searched all three slices.
+    expect(fake.queries.map((q) => q.labels?.route)).toEqual(['list-records', 'get-record', 'get-record', 'get-record', 'get-record']);
+    expect(fake.requests.filter((r) => r.method === 'GET').map((r) => r.query.startIndex)).toEqual(['3']);
+    expect(fake.queries.slice(2).map((q) => q.queryParameters?.map((p) => p.parameterValue.value).slice(0, 2))).toEqual([
       ['2024-05-04T00:00:00.000000Z', '2024-05-05T00:00:00.000000Z'],
       ['2024-05-03T00:00:00.000000Z', '2024-05-04T00:00:00.000000Z'],
       ['2024-05-01T00:00:00.000000Z', '2024-05-03T00:00:00.000000Z'],
