@@ -6,7 +6,7 @@ import { decodeRows, MalformedResponseError, ResultField, ResultRow } from './bi
 import { errorReasons, toStoreError } from './bigquery-errors';
 import { BuiltQuery, buildGetQuery, buildListQuery, listResultColumns, MESSAGE_ID_COLUMN, PING_SQL, tableReference } from './bigquery-sql';
 import { StoreError, StoreErrorKind } from './errors';
-import { PARTITION_MICROS, PartitionGranularity, Slice, pageSlices, pageUpperBound, splitSlice } from './page-slices';
+import { PARTITION_MICROS, PartitionGranularity, Slice, pageSlices, pageUpperBound, partitionsIn, splitSlice } from './page-slices';
 import { cachedStore, QueryCacheOptions } from './query-cache';
 import type { GetQuery, ListQuery, Page, PageCursor, ResumePoint, Store, WireRecord } from './store';
 
@@ -223,13 +223,19 @@ export class BigQueryStore implements Store {
    */
   private async walkList(start: Continuation, query: ListQuery, read: ReadRow[], want: number, signal?: AbortSignal): Promise<Continuation | undefined> {
     let restart: Continuation | undefined;
-    await this.walkSlices(query.fromMicros, start.upperMicros, async (slice) => {
+    // Rows per partition seen so far: further slices stay wide enough for half a row cap, so a walk through dense
+    // partitions does not query many at once only to stop at the cap in the first and query the rest again.
+    let densest = 0;
+    const widestPartitions = () => (densest > 0 ? BigInt(Math.max(1, Math.floor(this.maxRowsPerQuery / 2 / densest))) : BigInt(Number.MAX_SAFE_INTEGER));
+    const readSlice = async (slice: Slice) => {
       const sliceQuery = { ...query, ...slice, cursor: start.after };
       const { job, rows } = await this.querySlice(buildListQuery(this.options.schema, this.table, sliceQuery, this.maxRowsPerQuery), slice, want - read.length, signal);
+      densest = Math.max(densest, job.totalRows / partitionsIn(slice, this.partitionMicros));
       const next = await this.consume(job, 0, decodeRows(job.fields, rows), start.after, query, read, want, signal);
       if (next?.sameSlice) restart = next;
       return next === undefined || restart !== undefined;
-    });
+    };
+    await this.walkSlices(query.fromMicros, start.upperMicros, readSlice, widestPartitions);
     return restart;
   }
 
@@ -293,8 +299,8 @@ export class BigQueryStore implements Store {
    * refuses as too expensive (which bills nothing) is read as its two halves instead, down to one partition; a
    * single partition over the byte budget fails the request with TOO_EXPENSIVE, never with a partial page.
    */
-  private async walkSlices(fromMicros: bigint, upperMicros: bigint, read: (slice: Slice) => Promise<boolean>): Promise<void> {
-    const slices = pageSlices(fromMicros, upperMicros, this.partitionMicros);
+  private async walkSlices(fromMicros: bigint, upperMicros: bigint, read: (slice: Slice) => Promise<boolean>, widestPartitions?: () => bigint): Promise<void> {
+    const slices = pageSlices(fromMicros, upperMicros, this.partitionMicros, widestPartitions);
     const halves: Slice[] = [];
     for (;;) {
       const slice = halves.pop() ?? slices.next().value;
