@@ -123,9 +123,10 @@ type Route = 'list-records' | 'get-record' | 'readyz';
 
 /**
  * A Store that reads the pipeline's BigQuery view with parameterized GoogleSQL through `@google-cloud/bigquery`:
- * one `jobs.query` per request (then `getQueryResults` while the job runs or pages remain), every query bounded by
- * the event-time window, `maximumBytesBilled`, a server-side job timeout and a client-side deadline, and
- * labelled with the pipeline and route. Unless `cache: false`, identical queries are coalesced and cached.
+ * `jobs.query` per slice of the window (then `getQueryResults` while the job runs, and for later pages, which read on
+ * in an earlier query's result), every query bounded by the event-time window, `maximumBytesBilled`, a server-side
+ * job timeout and a client-side deadline, and labelled with the pipeline and route. Unless `cache: false`, identical
+ * queries are coalesced and cached.
  */
 export function createBigQueryStore(options: BigQueryStoreOptions): Store {
   const store = new BigQueryStore(options);
@@ -204,7 +205,6 @@ export class BigQueryStore implements Store {
     const expected = listResultColumns(this.options.schema, query.fields);
     if (response.fields.map((f) => f.name).join() !== expected.join()) return 'gone';
     const slice = { fromMicros: BigInt(point.sliceFromMicros), toMicros: BigInt(point.sliceToMicros) };
-    const rows = decodeRows(response.fields, response.rows);
     // Rows of another query than the cursor's (a forged or stale resume point) would not follow its position.
     const cursorMicros = BigInt(cursor.eventTimeMicros);
     const eventTime = this.options.schema.eventTimeField;
@@ -212,7 +212,14 @@ export class BigQueryStore implements Store {
       const micros = rowMicros(r[eventTime]);
       return micros <= cursorMicros && micros >= slice.fromMicros && micros < slice.toMicros;
     };
-    if (!rows.every(fits)) return 'gone';
+    let rows: WireRecord[];
+    try {
+      rows = decodeRows(response.fields, response.rows);
+      if (!rows.every(fits)) return 'gone';
+    } catch (error) {
+      if (error instanceof MalformedResponseError) return 'gone';
+      throw error;
+    }
     const job: SliceJob = { ...ref, slice, totalRows: response.totalRows, capped: point.capped, fields: response.fields };
     return this.consume(job, point.rowOffset, rows, cursor, query, read, want, signal);
   }
@@ -325,7 +332,7 @@ export class BigQueryStore implements Store {
 
   /**
    * Runs one list statement to completion and returns its job and the first `count` rows of its result (fewer when
-   * the response is full: BigQuery caps a response at 10 MB); the rest stays in the job's result for later reads.
+   * the response is full: BigQuery caps each response's size); the rest stays in the job's result for later reads.
    */
   private async querySlice(query: BuiltQuery, slice: Slice, count: number, signal?: AbortSignal): Promise<{ job: SliceJob; rows: ResultRow[] }> {
     const deadline = Date.now() + this.options.queryTimeoutMs;
