@@ -57,6 +57,11 @@ export interface ServiceConfig extends AppConfig {
   readonly apiDocs: boolean;
   /** `CACHE_MAX_BYTES`: bytes of encoded answers the query cache keeps; unset keeps the store's default. */
   readonly cacheMaxBytes?: number;
+  /**
+   * `MAX_ROWS_PER_QUERY` (1,001 to 10,000,000): rows one BigQuery list query returns for later pages to read on in;
+   * unset keeps the store's default (100,000).
+   */
+  readonly maxRowsPerQuery?: number;
   /** `PARTITION_GRANULARITY` (`DAY` or `HOUR`, default `DAY`): the table's time partitioning, which pages read slice by slice. */
   readonly partitionGranularity: PartitionGranularity;
 }
@@ -143,6 +148,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     queryTimeoutMs: integer(E.queryTimeoutMs, 9_000, 100, 600_000),
     cacheTtlSeconds: integer(E.cacheTtlSeconds, undefined, 0, 86_400),
     cacheMaxBytes: integer(E.cacheMaxBytes, undefined, 0, 2 ** 40),
+    // At least a full page and its extra row, so a page never needs two queries of one slice.
+    maxRowsPerQuery: integer(E.maxRowsPerQuery, undefined, 1001, 10_000_000),
     maxBodyBytes: integer(E.maxBodyBytes, undefined, 1024, 10 * 1024 * 1024),
   };
   if (problems.length > 0 || !store || !schema) throw new ConfigError(problems);
