@@ -51,6 +51,16 @@ export interface QueryApiOptions {
   readonly maxBytesBilled?: number;
 
   /**
+   * Most rows one BigQuery list query returns (`MAX_ROWS_PER_QUERY`). A page reads only the rows it needs and the
+   * next pages read on in that query's result, which bills nothing; a walk bills a partition again only after
+   * this many of its rows. Higher lowers what walking busy partitions costs, at the price of a slower first page
+   * and a bigger stored result. Between 1001 and 10000000.
+   *
+   * @default 100000
+   */
+  readonly maxRowsPerQuery?: number;
+
+  /**
    * How long the service waits for one BigQuery query, in milliseconds. Between 1000 and 600000, and below
    * the request timeout. Above 9000, a query still running when Cloud Run stops an instance (SIGKILL 10 s after
    * SIGTERM) is cut off instead of answered, and the service logs a warning at start.
@@ -217,6 +227,7 @@ export function queryApiOptionProblems(options: QueryApiOptions): string[] {
   const problems: string[] = [];
   checkIntegerRange(problems, 'maxQueryWindowDays', options.maxQueryWindowDays, 1, 366);
   checkIntegerRange(problems, 'maxBytesBilled', options.maxBytesBilled, MIN_BYTES_BILLED, Number.MAX_SAFE_INTEGER);
+  checkIntegerRange(problems, 'maxRowsPerQuery', options.maxRowsPerQuery, 1001, 10_000_000);
   checkIntegerRange(problems, 'queryTimeoutMs', options.queryTimeoutMs, 1000, 600000);
   checkIntegerRange(problems, 'memoryMiB', options.memoryMiB, 512, 32768);
   checkIntegerRange(problems, 'minInstances', options.minInstances, 0, 100);
@@ -341,6 +352,7 @@ export class QueryApi extends Construct {
       maxQueryWindowDays: props.maxQueryWindowDays ?? 31,
       maxBytesBilled: props.maxBytesBilled ?? 10 * 1024 ** 3,
       queryTimeoutMs: props.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      maxRowsPerQuery: props.maxRowsPerQuery,
       partitionGranularity: table.partitioning,
       apiDocs: props.enableApiDocs ?? true,
       // Events are validated against the whole record the topic takes, not the columns the view exposes; the service

@@ -62,6 +62,8 @@ export interface CloudServiceSettings {
   readonly maxQueryWindowDays: number;
   readonly maxBytesBilled: number;
   readonly queryTimeoutMs: number;
+  /** Rows one list query returns; the service's default when undefined, so only a chosen value is written. */
+  readonly maxRowsPerQuery?: number;
   /** `DAY` or `HOUR`: how the table under the view is partitioned. */
   readonly partitionGranularity: string;
   /** Whether `/docs` serves the API reference; the service's default is on, so only `false` is written. */
@@ -91,6 +93,7 @@ export function encodeCloudServiceEnv(settings: CloudServiceSettings): EnvVar[] 
     { name: SERVICE_ENV.queryTimeoutMs, value: String(settings.queryTimeoutMs) },
     { name: SERVICE_ENV.partitionGranularity, value: settings.partitionGranularity },
   ];
+  if (settings.maxRowsPerQuery !== undefined) env.push({ name: SERVICE_ENV.maxRowsPerQuery, value: String(settings.maxRowsPerQuery) });
   if (settings.apiDocs === false) env.push({ name: SERVICE_ENV.apiDocs, value: 'false' });
   if (settings.events) {
     env.push(

@@ -85,7 +85,7 @@ describe('QueryApi', () => {
 
   it('takes every service option', () => {
     const { json, tf } = synth((scope) => build(scope, {
-      region: 'europe-west1', maxQueryWindowDays: 7, maxBytesBilled: 1024 ** 3, queryTimeoutMs: 5000, cpu: 2, memoryMiB: 1024,
+      region: 'europe-west1', maxQueryWindowDays: 7, maxBytesBilled: 1024 ** 3, maxRowsPerQuery: 500_000, queryTimeoutMs: 5000, cpu: 2, memoryMiB: 1024,
       minInstances: 1, maxInstances: 3, maxConcurrentRequests: 20, requestTimeoutSeconds: 10, ingress: ApiIngress.INTERNAL_ONLY,
       deletionProtection: false,
     }));
@@ -100,7 +100,7 @@ describe('QueryApi', () => {
         containers: [expect.objectContaining({ resources: expect.objectContaining({ limits: { cpu: '2', memory: '1024Mi' } }) })],
       }),
     });
-    expect(envOf(tf)).toEqual(expect.objectContaining({ MAX_QUERY_WINDOW_DAYS: '7', MAX_BYTES_BILLED: String(1024 ** 3), QUERY_TIMEOUT_MS: '5000' }));
+    expect(envOf(tf)).toEqual(expect.objectContaining({ MAX_QUERY_WINDOW_DAYS: '7', MAX_BYTES_BILLED: String(1024 ** 3), MAX_ROWS_PER_QUERY: '500000', QUERY_TIMEOUT_MS: '5000' }));
   });
 
   it('grants job user on the project and data viewer on the view only', () => {
@@ -246,6 +246,7 @@ describe('QueryApi', () => {
     ['maxQueryWindowDays', { maxQueryWindowDays: 0 }, /maxQueryWindowDays must be an integer between 1 and 366, got 0/],
     ['maxQueryWindowDays', { maxQueryWindowDays: 367 }, /maxQueryWindowDays must be an integer between 1 and 366, got 367/],
     ['maxBytesBilled', { maxBytesBilled: 1000 }, /maxBytesBilled must be an integer between 10485760 and \d+, got 1000/],
+    ['maxRowsPerQuery', { maxRowsPerQuery: 1000 }, /maxRowsPerQuery must be an integer between 1001 and 10000000, got 1000/],
     ['queryTimeoutMs', { queryTimeoutMs: 999 }, /queryTimeoutMs must be an integer between 1000 and 600000, got 999/],
     ['memoryMiB', { memoryMiB: 256 }, /memoryMiB must be an integer between 512 and 32768, got 256/],
     ['minInstances', { minInstances: -1 }, /minInstances must be an integer between 0 and 100, got -1/],

@@ -37,7 +37,7 @@ describe('the service environment contract', () => {
       });
       const producer = new ServiceAccount(scope, 'Producer', { accountId: 'orders-producer' });
       new QueryApi(scope, 'Api', {
-        name: 'orders', image: image(), table, ingest, maxQueryWindowDays: 7, maxBytesBilled: 2 ** 40, queryTimeoutMs: 5000,
+        name: 'orders', image: image(), table, ingest, maxQueryWindowDays: 7, maxBytesBilled: 2 ** 40, queryTimeoutMs: 5000, maxRowsPerQuery: 250_000,
         enableEventsEndpoint: true, eventPublishers: [producer.member, 'user:Ana@example.com'],
       });
     });
@@ -56,6 +56,7 @@ describe('the service environment contract', () => {
       maxQueryWindowDays: 7,
       maxBytesBilled: String(2 ** 40),
       queryTimeoutMs: 5000,
+      maxRowsPerQuery: 250_000,
       partitionGranularity: 'HOUR',
       eventsTopic: `projects/${PROJECT}/topics/orders-events`,
       eventPublishers: [`orders-producer@${PROJECT}.iam.gserviceaccount.com`, 'ana@example.com'],
