@@ -8,7 +8,7 @@ import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql,
 import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
 import { StoreError, StoreErrorKind } from './errors';
-import { buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, latestTableName, upsertLatestSql } from './duckdb-latest';
+import { buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, latestTableName, sortLatestSql, upsertLatestSql } from './duckdb-latest';
 import type { GetQuery, ListQuery, Page, Store, StoredEvent, WireRecord } from './store';
 
 /** Options of `DuckDbStore.create`. */
@@ -54,6 +54,15 @@ export interface DuckDbStoreOptions {
    * @default true
    */
   readonly readIndex?: boolean;
+  /**
+   * New events the write-time index may hold out of list order (appended after its sorted part) before the write
+   * that adds them queues a re-sort of the whole index; at least an eighth of the index is let through first, so
+   * re-sorting costs each event a bounded number of copies however the index grows. Whatever the size, the index is
+   * also re-sorted once writes have paused for a second.
+   *
+   * @default 4096
+   */
+  readonly unsortedIndexRows?: number;
   /**
    * Starts the deadline of one query: calls `onDeadline` once `ms` have passed, unless the returned function cancels
    * it first. A seam for tests that decide exactly when a deadline passes (while a query runs, while its statement
@@ -101,6 +110,10 @@ const NO_ROWID = /Binder Error.*"rowid"/s;
 const DYNAMIC_IN_FILTER_ROWS = 1001;
 /** Prepared statements kept per read connection: one per query shape (fields, filters, cursor), oldest dropped first. */
 const PREPARED_PER_CONNECTION = 64;
+/** Pause of the writes after which an index with an unsorted tail is re-sorted (a bulk load ends, traffic stops). */
+const SORT_WHEN_IDLE_MS = 1000;
+/** The unsorted tail may grow to this share of the index before a write re-sorts it (amortizes the rewrites). */
+const UNSORTED_SHARE = 1 / 8;
 
 /**
  * The local and test store: embedded DuckDB holding the same table a BigQuery subscription fills (record fields
@@ -141,7 +154,9 @@ export class DuckDbStore implements Store {
     for (let i = 0; i < Math.max(1, options.readConnections ?? availableParallelism()); i++) readers.push(await instance.connect());
     const store = new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000, options.startDeadline ?? timerDeadline);
     store.indexStale = options.readIndex === false;
-    // A database file written before the index existed: build it once from the records.
+    store.unsortedIndexLimit = options.unsortedIndexRows ?? 4096;
+    // A database file written before the index existed: build it once from the records. Either way the order of an
+    // existing file's index is unknown: it counts as unsorted (re-sorted in the background, the store answers meanwhile).
     if (options.schema.keyField) await store.afterWrites(() => store.indexRowsAfter(-1n, true));
     return store;
   }
@@ -166,6 +181,12 @@ export class DuckDbStore implements Store {
   private indexStale = false;
   /** Statements prepared on each read connection, by SQL text: planning costs about as much as a small query. */
   private readonly prepared = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
+  /** Rows of the write-time index in list order: its size when it was last sorted (new events are appended after them). */
+  private sortedIndexRows = 0;
+  private unsortedIndexLimit = 4096;
+  /** The re-sort queued behind the writes, if any: one at a time is enough. */
+  private sortQueued?: Promise<void>;
+  private sortWhenIdle?: ReturnType<typeof setTimeout>;
 
   private constructor(
     /** The schema of the stored records. */
@@ -301,6 +322,7 @@ export class DuckDbStore implements Store {
 
   private async closeWhenIdle(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.sortWhenIdle);
     for (const waiter of this.waiting.splice(0)) waiter.reject(closedError());
     // A connection closed under a running query leaves that query's worker blocked for good, and the process can
     // then never exit (not even through process.exit, which joins the worker threads): wait for every query first.
@@ -368,6 +390,56 @@ export class DuckDbStore implements Store {
     if (lastRow !== undefined) await this.indexRowsAfter(lastRow, false);
   }
 
+  /**
+   * Sorts the write-time index in list order now (after the writes queued before), so that list pages read no more
+   * of it than they return (see sortLatestSql). Writes do this on their own; tests and benchmarks call it to start
+   * from a known order.
+   */
+  public sortIndex(): Promise<void> {
+    return this.afterWrites(() => this.sortIndexNow());
+  }
+
+  private async sortIndexNow(): Promise<void> {
+    if (!this.schema.keyField || this.indexStale || this.closed) return;
+    try {
+      for (const sql of sortLatestSql(this.schema, this.tableName)) await this.connection.run(sql);
+    } catch (e) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw this.storeError(e);
+    }
+    this.sortedIndexRows = await this.indexRowCount();
+  }
+
+  private async indexRowCount(): Promise<number> {
+    const reader = await this.connection.runAndReadAll(`SELECT count(*)::INTEGER FROM ${quoteIdent(latestTableName(this.tableName))}`);
+    return reader.getRows()[0][0] as number;
+  }
+
+  /**
+   * After new events entered the index: queues a re-sort once its unsorted tail is past the limit, else re-sorts it
+   * when writes pause. Both run behind the writes: no write overlaps a re-sort, so none is lost or copied twice.
+   */
+  private sortLater(indexRows: number): void {
+    const unsorted = indexRows - this.sortedIndexRows;
+    if (unsorted <= 0 || this.closed) return;
+    clearTimeout(this.sortWhenIdle);
+    this.sortWhenIdle = undefined;
+    if (unsorted < Math.max(this.unsortedIndexLimit, indexRows * UNSORTED_SHARE)) {
+      this.sortWhenIdle = setTimeout(() => this.queueSort(), SORT_WHEN_IDLE_MS);
+      // A pending re-sort is no reason to keep the process alive.
+      this.sortWhenIdle.unref();
+      return;
+    }
+    this.queueSort();
+  }
+
+  private queueSort(): void {
+    // A failed re-sort rolls back and leaves the index as it was, unsorted but exact: the next write tries again.
+    this.sortQueued ??= this.afterWrites(() => this.sortIndexNow())
+      .catch(() => undefined)
+      .finally(() => (this.sortQueued = undefined));
+  }
+
   /** The highest rowid of the records table (rows are appended, never deleted: new rows get higher rowids). */
   private async lastRowid(): Promise<bigint> {
     const reader = await this.connection.runAndReadAll(`SELECT coalesce(max(rowid), -1) FROM ${quoteIdent(this.tableName)}`);
@@ -376,11 +448,13 @@ export class DuckDbStore implements Store {
 
   /**
    * Puts the records after `rowid` into the write-time index, in wire form, each event's latest copy winning. With
-   * `onlyIfEmpty`, only when the index is empty (a database file from before the index).
+   * `onlyIfEmpty`, only when the index is empty (a database file from before the index); else schedules its re-sort.
    */
   private async indexRowsAfter(rowid: bigint, onlyIfEmpty: boolean): Promise<void> {
-    const latest = quoteIdent(latestTableName(this.tableName));
-    if (onlyIfEmpty && (await this.connection.runAndReadAll(`SELECT count(*) FROM ${latest}`)).getRows()[0][0] !== 0n) return;
+    if (onlyIfEmpty) {
+      const indexRows = await this.indexRowCount();
+      if (indexRows > 0) return this.sortLater(indexRows);
+    }
     const table = quoteIdent(this.tableName);
     const reader = await this.connection.runAndReadAll(`SELECT rowid AS "__row", * FROM ${table} WHERE rowid > $after`, { after: rowid });
     const rows = reader.getRowObjects();
@@ -402,6 +476,7 @@ export class DuckDbStore implements Store {
     } finally {
       await this.connection.run(`DELETE FROM ${quoteIdent(staging)}`);
     }
+    this.sortLater(await this.indexRowCount());
   }
 
   private async appendDeadLetters(deadLetters: Array<DeadLetter & { event: StoredEvent }>): Promise<void> {
