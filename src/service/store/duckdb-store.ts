@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue, blobValue, timestampValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBTimestampValue, DuckDBValue, blobValue, timestampValue } from '@duckdb/node-api';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordSchema } from '../../schema/record-schema';
@@ -9,7 +9,7 @@ import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, build
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
 import { StoreError, StoreErrorKind } from './errors';
 import { buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, latestTableName, sortLatestSql, upsertLatestSql } from './duckdb-latest';
-import type { GetQuery, ListQuery, Page, Store, StoredEvent, WireRecord } from './store';
+import type { GetQuery, ListQuery, Page, PageCursor, Store, StoredEvent, WireRecord } from './store';
 
 /** Options of `DuckDbStore.create`. */
 export interface DuckDbStoreOptions {
@@ -186,6 +186,8 @@ export class DuckDbStore implements Store {
   private unsortedIndexLimit = 4096;
   /** The re-sort queued behind the writes, if any: one at a time is enough. */
   private sortQueued?: Promise<void>;
+  /** Set while a re-sort runs on the writing connection: close() interrupts it rather than wait for it. */
+  private sorting = false;
   private sortWhenIdle?: ReturnType<typeof setTimeout>;
 
   private constructor(
@@ -217,8 +219,9 @@ export class DuckDbStore implements Store {
    * column again: a 24 h page took three), the records already in wire form.
    */
   private async listFromIndex(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const rows = await this.read(buildLatestListQuery(this.schema, this.tableName, query), signal);
-    return pageOf(rows, query.limit, (row) => pick(JSON.parse(row.__wire as string) as WireRecord, query.fields));
+    const { wires, nextCursor } = await this.readResult(buildLatestListQuery(this.schema, this.tableName, query), signal, (result) => indexRows(result, query.limit));
+    const records = wires.map((wire) => pick(JSON.parse(wire) as WireRecord, query.fields));
+    return nextCursor ? { records, nextCursor } : { records };
   }
 
   private async listRows(query: ListQuery, signal?: AbortSignal): Promise<Array<Record<string, DuckDBValue>>> {
@@ -329,6 +332,8 @@ export class DuckDbStore implements Store {
     const readersBack = new Promise<void>((resolve) => (this.allReadersBack = resolve));
     const interruptBusy = () => {
       for (const reader of this.readers) if (!this.idle.includes(reader)) reader.interrupt();
+      // A re-sort only speeds reads up: a stop (SIGTERM leaves little time) does not wait for one; it rolls back.
+      if (this.sorting) this.connection.interrupt();
     };
     interruptBusy();
     // Repeated for the same reason as a read's own interrupt: one sent just before a query starts is dropped.
@@ -401,11 +406,14 @@ export class DuckDbStore implements Store {
 
   private async sortIndexNow(): Promise<void> {
     if (!this.schema.keyField || this.indexStale || this.closed) return;
+    this.sorting = true;
     try {
       for (const sql of sortLatestSql(this.schema, this.tableName)) await this.connection.run(sql);
     } catch (e) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
       throw this.storeError(e);
+    } finally {
+      this.sorting = false;
     }
     this.sortedIndexRows = await this.indexRowCount();
   }
@@ -503,7 +511,16 @@ export class DuckDbStore implements Store {
     return record;
   }
 
-  private async read(query: BoundQuery, signal?: AbortSignal): Promise<Array<Record<string, DuckDBValue>>> {
+  private read(query: BoundQuery, signal?: AbortSignal): Promise<Array<Record<string, DuckDBValue>>> {
+    return this.readResult(query, signal);
+  }
+
+  /**
+   * Runs a read on an idle read connection, under the deadline and the caller's abort signal. `collect` takes what
+   * the caller needs from the materialized result (its chunks are read synchronously, without a round trip to the
+   * database per chunk); by default every row as an object.
+   */
+  private async readResult<T = Array<Record<string, DuckDBValue>>>(query: BoundQuery, signal?: AbortSignal, collect?: (result: DuckDBMaterializedResult) => T): Promise<T> {
     this.assertOpen();
     const connection = await this.acquire();
     let timedOut = false;
@@ -527,8 +544,9 @@ export class DuckDbStore implements Store {
       // The deadline or the caller's abort passed while preparing: that interrupt reached no query, so stop here.
       if (timedOut || signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, `the query did not start within ${this.queryTimeoutMs} ms`);
       statement.bind(query.params);
+      if (collect) return collect(await statement.run());
       const reader = await statement.runAndReadAll();
-      return reader.getRowObjects();
+      return reader.getRowObjects() as T;
     } catch (e) {
       if (e instanceof StoreError) throw e;
       if (this.closed) throw new StoreError(StoreErrorKind.UNAVAILABLE, 'the local database closed while the query ran', 5, { cause: e });
@@ -597,6 +615,35 @@ function pick(record: WireRecord, fields: readonly string[]): WireRecord {
   const out: WireRecord = {};
   for (const name of fields) out[name] = record[name] ?? null;
   return out;
+}
+
+/**
+ * The wire texts of an index list query's rows (wire, event time, key; up to `limit + 1`), and the cursor at the
+ * `limit`th row when there is one more: other values are not converted, a page needs none of them.
+ */
+function indexRows(result: DuckDBMaterializedResult, limit: number): { wires: string[]; nextCursor?: PageCursor } {
+  const wires: string[] = [];
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    const column = chunk.getColumnVector(0);
+    for (let row = 0; row < chunk.rowCount; row++) {
+      if (wires.length < limit) {
+        wires.push(column.getItem(row) as string);
+        continue;
+      }
+      // One row more than the page: the cursor is at the page's last row, the previous one.
+      const [lastChunk, lastRow] = row > 0 ? [chunk, row - 1] : [result.getChunk(c - 1), result.getChunk(c - 1).rowCount - 1];
+      const tieBreaker = lastChunk.getColumnVector(2).getItem(lastRow);
+      return {
+        wires,
+        nextCursor: {
+          eventTimeMicros: (lastChunk.getColumnVector(1).getItem(lastRow) as DuckDBTimestampValue).micros.toString(),
+          tieBreaker: typeof tieBreaker === 'bigint' ? int64ToWire(tieBreaker) : String(tieBreaker),
+        },
+      };
+    }
+  }
+  return { wires };
 }
 
 /** A page from up to `limit + 1` rows: the first `limit` as records, and a cursor at the last of them when more remain. */
