@@ -57,8 +57,8 @@ export interface DuckDbStoreOptions {
   /**
    * New events the write-time index may hold out of list order (appended after its sorted part) before the write
    * that adds them queues a re-sort of the whole index; at least an eighth of the index is let through first, so
-   * re-sorting costs each event a bounded number of copies however the index grows. Whatever the size, the index is
-   * also re-sorted once writes have paused for a second.
+   * re-sorting costs each event a bounded number of copies however the index grows. A smaller tail (from 1,024 rows,
+   * or this limit if lower) is re-sorted once writes pause for a second; a tail below that costs reads little.
    *
    * @default 4096
    */
@@ -112,6 +112,8 @@ const DYNAMIC_IN_FILTER_ROWS = 1001;
 const PREPARED_PER_CONNECTION = 64;
 /** Pause of the writes after which an index with an unsorted tail is re-sorted (a bulk load ends, traffic stops). */
 const SORT_WHEN_IDLE_MS = 1000;
+/** The smallest unsorted tail re-sorted in a pause: a trickle of events must not rewrite the whole index each time. */
+const SORT_WHEN_IDLE_MIN_ROWS = 1024;
 /** The unsorted tail may grow to this share of the index before a write re-sorts it (amortizes the rewrites). */
 const UNSORTED_SHARE = 1 / 8;
 
@@ -424,8 +426,9 @@ export class DuckDbStore implements Store {
   }
 
   /**
-   * After new events entered the index: queues a re-sort once its unsorted tail is past the limit, else re-sorts it
-   * when writes pause. Both run behind the writes: no write overlaps a re-sort, so none is lost or copied twice.
+   * After new events entered the index: queues a re-sort once its unsorted tail is past the limit, else (unless the
+   * tail is small) re-sorts it when writes pause. Both run behind the writes: no write overlaps a re-sort, so none is
+   * lost or copied twice.
    */
   private sortLater(indexRows: number): void {
     const unsorted = indexRows - this.sortedIndexRows;
@@ -433,6 +436,7 @@ export class DuckDbStore implements Store {
     clearTimeout(this.sortWhenIdle);
     this.sortWhenIdle = undefined;
     if (unsorted < Math.max(this.unsortedIndexLimit, indexRows * UNSORTED_SHARE)) {
+      if (unsorted < Math.min(this.unsortedIndexLimit, SORT_WHEN_IDLE_MIN_ROWS)) return;
       this.sortWhenIdle = setTimeout(() => this.queueSort(), SORT_WHEN_IDLE_MS);
       // A pending re-sort is no reason to keep the process alive.
       this.sortWhenIdle.unref();
