@@ -236,6 +236,8 @@ describe('the write-time index of the DuckDB store', () => {
     await store.sortIndex();
     expect(await pagesOf(store)).toEqual(expected());
     expect(await pagesOf(store, { state: 'late' })).toEqual(expected('late'));
+    // A later copy of a known event updates its row where it is: the index stays sorted.
+    await store.insert(events.filter((e) => e.messageId.endsWith('-late')).map((e) => ({ ...e, messageId: `${e.messageId}-again`, publishTimeMicros: T0 + 30n })));
     // Sorted in list order: event time, newest first, in the order rows are stored.
     const stored = await store.withReadOnlyConnection(async (c) => (await c.runAndReadAll('SELECT epoch_us(event_time)::VARCHAR AS t FROM records_latest')).getRowObjectsJson());
     const times = stored.map((r) => BigInt(r.t as string));
