@@ -5,7 +5,7 @@
 // weighs 1, 10 or 100 GB exactly as measured. Today's query shape (one statement ranking the whole window) runs in the
 // same process on the same data, so every ratio compares like with like.
 import { Field, FieldMode, RecordSchema } from '../src/schema';
-import { BigQueryStore } from '../src/service/store/bigquery-store';
+import { BigQueryStore, BigQueryStoreOptions, DEFAULT_MAX_ROWS_PER_QUERY } from '../src/service/store/bigquery-store';
 import { DuckDbStore } from '../src/service/store/duckdb-store';
 import { StoreError } from '../src/service/store/errors';
 import { PartitionGranularity } from '../src/service/store/page-slices';
@@ -25,6 +25,10 @@ const BUDGET = 10n * 1024n ** 3n;
 /** On-demand price per TiB in US multi-region (https://cloud.google.com/bigquery/pricing#on_demand_pricing). */
 const USD_PER_TIB = 6.25;
 const TABLE = '`bench-project.api.events_view`';
+/** A real row's bytes, to turn a day's volume into rows per partition: 1 KB, a million rows a day per GB. */
+const ROW_BYTES = 1000;
+/** A budget above one DAY partition at 100 GB/day, to show what the walk would bill there. */
+const RAISED_BUDGET = 256n * 1024n ** 3n;
 
 const schema = new RecordSchema({
   name: 'Event',
@@ -123,6 +127,12 @@ async function main(): Promise<void> {
   const data = events();
   for (let i = 0; i < data.length; i += 10_000) await duckdb.insert(data.slice(i, i + 10_000));
   const fake = await startFakeBigQuery({ engine: duckDbEngine(duckdb) });
+  // The bench's store over the fake, with the service's defaults unless overridden.
+  const storeFor = (granularity: PartitionGranularity, overrides: Partial<BigQueryStoreOptions> = {}) =>
+    new BigQueryStore({
+      projectId: 'bench-project', datasetId: 'api', viewId: 'events_view', schema, maxBytesBilled: BUDGET,
+      queryTimeoutMs: 60_000, pipelineName: 'bench', apiEndpoint: fake.url, maxRetries: 0, partitionGranularity: granularity, ...overrides,
+    });
   // Exposed bytes of one whole day at scale 1, measured by the model itself.
   const dayBytes = await billedProcessed(fake, NOW - 2n * DAY, NOW - DAY);
   console.log(`synthetic table: ${DAYS} days x ${ROWS_PER_DAY} rows/day (one row every ${86_400 / ROWS_PER_DAY} s), exposed columns event_id, event_time, kind, payload`);
@@ -133,10 +143,7 @@ async function main(): Promise<void> {
       const widthScale = (BigInt(gbPerDay) * 1_000_000_000n) / dayBytes;
       for (const granularity of [PartitionGranularity.DAY, PartitionGranularity.HOUR]) {
         fake.engine = duckDbEngine(duckdb, { widthScale, partitioning: { column: 'event_time', granularity } });
-        const store = new BigQueryStore({
-          projectId: 'bench-project', datasetId: 'api', viewId: 'events_view', schema, maxBytesBilled: BUDGET,
-          queryTimeoutMs: 60_000, pipelineName: 'bench', apiEndpoint: fake.url, maxRetries: 0, partitionGranularity: granularity,
-        });
+        const store = storeFor(granularity);
         const fields = schema.fieldNames;
         const list = (from: bigint, limit: number, cursor?: PageCursor): ListQuery => ({ fromMicros: from, toMicros: NOW, limit, fields, filters: {}, ...(cursor ? { cursor } : {}) });
         console.log(`== ${gbPerDay} GB/day of exposed columns, ${granularity} partitions (each stored byte counts ${widthScale}x)`);
@@ -150,23 +157,37 @@ async function main(): Promise<void> {
         const windowRatio = Number(month.bytes) / Number(day.bytes);
         if (!day.failed && !month.failed) console.log(`  31-day first page / 1-day first page = ${windowRatio.toFixed(2)} (target <= 2) ${windowRatio <= 2 ? 'OK' : 'MISSED'}`);
 
-        // A full walk of 7 days, 1,000 rows a page.
-        let cursor: PageCursor | undefined;
-        let pages = 0;
-        let walkBytes = 0n;
-        let walkFailed: string | undefined;
-        do {
-          const page = await measured(fake, () => store.list(list(NOW - 7n * DAY, 1000, cursor)));
-          walkBytes += page.bytes;
-          pages++;
-          if (page.failed) walkFailed = page.failed;
-          cursor = page.value?.nextCursor;
-        } while (cursor && !walkFailed);
+        // A full walk of 7 days, 1,000 rows a page: later pages read on in earlier queries' results; and the same walk
+        // with keyset cursors only (v1 cursors, or expired results: each page its own queries, LIMIT 1,001).
         const scan = await billed(fake, SCAN, NOW - 7n * DAY, NOW);
-        const walkOld = (await billed(fake, LEGACY_LIST, NOW - 7n * DAY, NOW)) * BigInt(pages);
-        const walkRatio = Number(walkBytes) / Number(scan);
-        console.log(`  ${'walk of 7 days, 1,000 rows a page'.padEnd(44)} ${pages} pages, ${human(walkBytes)} total (${human(walkBytes / BigInt(pages))}/page) vs today ${human(walkOld)}${walkFailed ? ' FAILS' : ''}`);
-        if (!walkFailed) console.log(`  walk / one scan of the 7 days (${human(scan)}) = ${walkRatio.toFixed(2)} (target <= 2) ${walkRatio <= 2 ? 'OK' : 'MISSED'}`);
+        const walked = await walk(fake, store, list);
+        const before = await walk(fake, storeFor(granularity, { maxRowsPerQuery: 1001 }), list, { keysetOnly: true });
+        const walkOld = (await billed(fake, LEGACY_LIST, NOW - 7n * DAY, NOW)) * BigInt(walked.pages);
+        const walkRatio = Number(walked.bytes) / Number(scan);
+        for (const [what, w] of [['walk of 7 days, 1,000 rows a page', walked], ['same walk, keyset cursors only', before]] as const) {
+          const ratio = w.failed ? '' : `, ${(Number(w.bytes) / Number(scan)).toFixed(2)}x one scan`;
+          console.log(`  ${what.padEnd(44)} ${w.failed ? `400 (${w.failed})` : `${w.pages} pages, ${w.queries} queries, ${w.reads} result reads, ${human(w.bytes)} total (${human(w.bytes / BigInt(w.pages))}/page)${ratio}`}`);
+        }
+        console.log(`  ${'one scan of the 7 days'.padEnd(44)} ${human(scan)}; today's shape per page x pages ${human(walkOld)}`);
+        if (!walked.failed) console.log(`  walk / one scan = ${walkRatio.toFixed(2)} (target <= 2) ${walkRatio <= 2 ? 'OK' : 'MISSED'}`);
+        if (walked.failed) {
+          const raised = await walk(fake, storeFor(granularity, { maxBytesBilled: RAISED_BUDGET }), list);
+          console.log(`  ${`same walk, budget raised to ${human(RAISED_BUDGET)}`.padEnd(44)} ${raised.failed ? `400 (${raised.failed})` : `${raised.pages} pages, ${raised.queries} queries, ${human(raised.bytes)} total, ${(Number(raised.bytes) / Number(scan)).toFixed(2)}x one scan`}`);
+        }
+        // Real row counts: ROW_BYTES-byte rows, so a synthetic row stands for `realPerRow` rows; the default cap of
+        // 100,000 rows is then `cap` synthetic rows, and each query of a partition with more rows than the cap is
+        // followed by another that bills the partition again: ceil(rows per partition / cap) scans per partition.
+        const realPerRow = (gbPerDay * 1e9) / ROW_BYTES / ROWS_PER_DAY;
+        const perPartition = (gbPerDay * 1e9) / ROW_BYTES / (granularity === PartitionGranularity.DAY ? 1 : 24);
+        const scans = Math.ceil(perPartition / DEFAULT_MAX_ROWS_PER_QUERY);
+        const oldScans = perPartition / 1000;
+        let real = `${fmt(perPartition)} rows a partition: ${scans} ${scans === 1 ? 'query' : 'queries'} a partition, about ${scans}x one scan (before: one query a page, about ${fmt(oldScans)}x)`;
+        const cap = Math.max(1, Math.round(DEFAULT_MAX_ROWS_PER_QUERY / realPerRow));
+        if (!walked.failed && gbPerDay <= 10) {
+          const capped = await walk(fake, storeFor(granularity, { maxRowsPerQuery: cap }), list);
+          real += `; measured with the cap scaled to ${cap} rows: ${capped.queries} queries, ${(Number(capped.bytes) / Number(scan)).toFixed(2)}x one scan`;
+        }
+        console.log(`  real row counts (${ROW_BYTES} B rows): ${real}`);
 
         const present = data[data.length - ROWS_PER_DAY / 2].record.event_id as string;
         const lookup = await measured(fake, () => store.get({ key: present, fromMicros: NOW - DAY, toMicros: NOW, fields }));
@@ -177,19 +198,53 @@ async function main(): Promise<void> {
         const defaultsFail = [day, lookup, absent].some((m) => m.failed);
         console.log(`  default requests under the ${human(BUDGET)} budget: ${defaultsFail ? 'some FAIL' : 'none fails'}\n`);
         const cell = (m: { bytes: bigint; failed?: string }, text: string) => (m.failed ? '400 (over budget)' : text);
-        const walk = walkFailed ? '400 (over budget)' : `${human(walkBytes / BigInt(pages))} x ${pages} = ${walkRatio.toFixed(2)}x one scan`;
+        const walkCell = (w: Walk) => (w.failed ? '400 (over budget)' : `${human(w.bytes)} = ${(Number(w.bytes) / Number(scan)).toFixed(2)}x one scan (${human(w.bytes / BigInt(w.pages))} a page)`);
         summary.push(
-          `| ${gbPerDay} GB/day | ${granularity} | ${cell(day, `${human(day.bytes)} (${dollars(day.bytes)})`)} | ${human(dayOld)} | ${cell(month, human(month.bytes))} | ${human(monthOld)} | ${walk} | ${cell(lookup, human(lookup.bytes))} / ${cell(absent, human(absent.bytes))} | ${human(lookupOld)} | ${defaultsFail ? 'some fail' : 'none fails'} |`,
+          `| ${gbPerDay} GB/day | ${granularity} | ${cell(day, `${human(day.bytes)} (${dollars(day.bytes)})`)} | ${human(dayOld)} | ${cell(month, human(month.bytes))} | ${human(monthOld)} | ${walkCell(walked)} | ${walkCell(before)} | ${cell(lookup, human(lookup.bytes))} / ${cell(absent, human(absent.bytes))} | ${human(lookupOld)} | ${defaultsFail ? 'some fail' : 'none fails'} |`,
         );
       }
     }
-    console.log('| volume | partitions | first page, 24 h | today | first page, 31 days | today | 7-day walk per page | lookup present / absent | today | default requests |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| volume | partitions | first page, 24 h | today | first page, 31 days | today | 7-day walk | walk, keyset cursors only | lookup present / absent | today | default requests |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const line of summary) console.log(line);
   } finally {
     await fake.close();
     await duckdb.close();
   }
+}
+
+interface Walk {
+  readonly pages: number;
+  readonly bytes: bigint;
+  readonly queries: number;
+  /** getQueryResults calls: reads of a finished query's result, which bill nothing. */
+  readonly reads: number;
+  readonly failed?: string;
+}
+
+/** Every page of a 7-day window, 1,000 rows a page; `keysetOnly` drops the cursors' resume points (the design before). */
+async function walk(fake: FakeBigQuery, store: BigQueryStore, list: (from: bigint, limit: number, cursor?: PageCursor) => ListQuery, options: { keysetOnly?: boolean } = {}): Promise<Walk> {
+  const requests = fake.requests.length;
+  let cursor: PageCursor | undefined;
+  let pages = 0;
+  let bytes = 0n;
+  let queries = 0;
+  let failed: string | undefined;
+  do {
+    const page = await measured(fake, () => store.list(list(NOW - 7n * DAY, 1000, cursor)));
+    bytes += page.bytes;
+    queries += page.queries;
+    pages++;
+    failed = page.failed;
+    const next = page.value?.nextCursor;
+    cursor = next && options.keysetOnly ? { eventTimeMicros: next.eventTimeMicros, tieBreaker: next.tieBreaker } : next;
+  } while (cursor && !failed);
+  const reads = fake.requests.slice(requests).filter((r) => r.method === 'GET').length;
+  return { pages, bytes, queries, reads, ...(failed ? { failed } : {}) };
+}
+
+function fmt(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : String(Number(n.toPrecision(2)));
 }
 
 function row(what: string, m: { bytes: bigint; queries: number; failed?: string }, old: bigint): void {

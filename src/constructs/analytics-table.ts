@@ -6,6 +6,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseTableReference } from '../contract/bigquery-names';
 import { RecordSchema } from '../schema';
+import { MAX_HOURLY_RETENTION_DAYS, MAX_PARTITIONS_PER_TABLE } from '../core/partition-limits';
 import { bigQueryId } from '../core/physical-names';
 import { checkIntegerRange, labelProblems, nameProblems, pipelineLabels, throwIfProblems } from '../core/validation';
 import { PROJECT_OWNERS, checkGrantMember, datasetOwnerProblems, ownerAccessEntry } from './iam-members';
@@ -42,7 +43,11 @@ export interface AnalyticsTableOptions {
   readonly location?: string;
 
   /**
-   * Partition granularity on the event time.
+   * Partition granularity on the event time. A page of the API bills at least the partition holding its newest row
+   * (the columns it reads), so from about 10 GB of exposed columns a day (a DAY partition then exceeds the API's
+   * default 10 GiB per-query budget) choose `HOUR`: each page then bills about 1/24 of a day. `HOUR` needs
+   * `retentionDays` of at most 416, because BigQuery keeps at most 10,000 partitions per table and refuses writes
+   * that would create more. The granularity cannot change on a deployed table (Terraform replaces it).
    *
    * @default PartitionGranularity.DAY
    */
@@ -50,7 +55,7 @@ export interface AnalyticsTableOptions {
 
   /**
    * How long partitions are kept, in days, counted from the event time (also applies to the dead-letter table).
-   * Between 1 and 36500.
+   * Between 1 and 36500; at most 416 with `HOUR` partitioning.
    *
    * @default - partitions are kept forever
    */
@@ -132,6 +137,13 @@ export function analyticsTableOptionProblems(options: AnalyticsTableOptions, sch
   checkIntegerRange(problems, `${prefix}retentionDays`, options.retentionDays, 1, 36500);
   if (options.partitioning !== undefined && !Object.values(PartitionGranularity).includes(options.partitioning)) {
     problems.push(`${prefix}partitioning must be one of ${Object.values(PartitionGranularity).join(', ')}, got ${JSON.stringify(options.partitioning)}`);
+  }
+  if (options.partitioning === PartitionGranularity.HOUR && !Token.isUnresolved(options.retentionDays ?? 0) && !((options.retentionDays ?? Infinity) <= MAX_HOURLY_RETENTION_DAYS)) {
+    problems.push(
+      `${prefix}partitioning HOUR needs ${prefix}retentionDays between 1 and ${MAX_HOURLY_RETENTION_DAYS}, got ${options.retentionDays ?? 'none (kept forever)'}: ` +
+        `BigQuery keeps at most ${MAX_PARTITIONS_PER_TABLE.toLocaleString('en-US')} partitions per table and refuses writes that would create more, which hourly partitions reach after ${MAX_HOURLY_RETENTION_DAYS} days. ` +
+        `Set ${prefix}retentionDays, or use DAY partitions to keep data longer`,
+    );
   }
   if (options.location !== undefined && !Token.isUnresolved(options.location) && !/^[A-Za-z][A-Za-z0-9-]*$/.test(options.location)) {
     problems.push(`${prefix}location must be a BigQuery location such as US, EU or europe-west1, got ${JSON.stringify(options.location)}`);

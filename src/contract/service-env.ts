@@ -23,6 +23,8 @@ export const SERVICE_ENV = {
   queryTimeoutMs: 'QUERY_TIMEOUT_MS',
   cacheTtlSeconds: 'CACHE_TTL_SECONDS',
   cacheMaxBytes: 'CACHE_MAX_BYTES',
+  /** Most rows one BigQuery list query hands on to later pages (the store's row cap). */
+  maxRowsPerQuery: 'MAX_ROWS_PER_QUERY',
   maxBodyBytes: 'MAX_BODY_BYTES',
   /** DAY or HOUR: how the view's table is partitioned, which pages follow. */
   partitionGranularity: 'PARTITION_GRANULARITY',

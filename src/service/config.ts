@@ -2,6 +2,7 @@ import { RecordSchema } from '../schema/record-schema';
 import type { AppConfig } from './app-config';
 import { SERVICE_ENV as E, STORE_KIND, decodeEventPublishers } from '../contract/service-env';
 import { PartitionGranularity } from './store/page-slices';
+import { integerSetting } from './integer-setting';
 
 /** Which store answers queries. */
 export enum StoreKind {
@@ -56,6 +57,11 @@ export interface ServiceConfig extends AppConfig {
   readonly apiDocs: boolean;
   /** `CACHE_MAX_BYTES`: bytes of encoded answers the query cache keeps; unset keeps the store's default. */
   readonly cacheMaxBytes?: number;
+  /**
+   * `MAX_ROWS_PER_QUERY` (1,001 to 10,000,000): rows one BigQuery list query returns for later pages to read on in;
+   * unset keeps the store's default (100,000).
+   */
+  readonly maxRowsPerQuery?: number;
   /** `PARTITION_GRANULARITY` (`DAY` or `HOUR`, default `DAY`): the table's time partitioning, which pages read slice by slice. */
   readonly partitionGranularity: PartitionGranularity;
 }
@@ -79,16 +85,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
-  const integer = (name: string, fallback: number | undefined, min: number, max: number): number | undefined => {
-    const value = text(name);
-    if (value === undefined) return fallback;
-    const n = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (!(n >= min && n <= max)) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-      return fallback;
-    }
-    return n;
-  };
+  const integer = <T extends number | undefined>(name: string, fallback: T, min: number, max: number) => integerSetting(text(name), fallback, min, max, name, problems);
 
   const storeText = text(E.store);
   const store = Object.values(StoreKind).find((k) => k === storeText);
@@ -146,11 +143,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
 
   const config = {
-    port: integer(E.port, 8080, 0, 65535)!,
-    maxQueryWindowDays: integer(E.maxQueryWindowDays, 31, 1, 366)!,
-    queryTimeoutMs: integer(E.queryTimeoutMs, 9_000, 100, 600_000)!,
+    port: integer(E.port, 8080, 0, 65535),
+    maxQueryWindowDays: integer(E.maxQueryWindowDays, 31, 1, 366),
+    queryTimeoutMs: integer(E.queryTimeoutMs, 9_000, 100, 600_000),
     cacheTtlSeconds: integer(E.cacheTtlSeconds, undefined, 0, 86_400),
     cacheMaxBytes: integer(E.cacheMaxBytes, undefined, 0, 2 ** 40),
+    // At least a full page and its extra row, so a page never needs two queries of one slice.
+    maxRowsPerQuery: integer(E.maxRowsPerQuery, undefined, 1001, 10_000_000),
     maxBodyBytes: integer(E.maxBodyBytes, undefined, 1024, 10 * 1024 * 1024),
   };
   if (problems.length > 0 || !store || !schema) throw new ConfigError(problems);

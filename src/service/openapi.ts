@@ -73,7 +73,12 @@ export function buildOpenApiDocument(schema: RecordSchema, options: OpenApiOptio
       description: `One page of ${schema.name} records, newest first.`,
       properties: {
         records: { type: 'array', items: ref('schemas', recordName) },
-        nextCursor: { type: 'string', description: 'Pass as `cursor` to read the next page; absent on the last page.' },
+        nextCursor: {
+          type: 'string',
+          description:
+            'Pass as `cursor`, with the same `fields` and filters, to read the next page; absent on the last page. It never expires: ' +
+            'within about 24 hours the next page reads on in the result already paid for, later it costs a new query.',
+        },
       },
       required: ['records'],
       additionalProperties: false,

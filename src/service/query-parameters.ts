@@ -2,7 +2,7 @@ import { FieldDefinition, FieldType } from '../schema/field';
 import { parameterFactsOf } from '../schema/field-types';
 import type { RecordSchema } from '../schema/record-schema';
 import { isoToMicros } from '../schema/wire';
-import { CURSOR_MAX_LENGTH, CURSOR_PATTERN, decodeCursor } from './cursor';
+import { CURSOR_MAX_LENGTH, CURSOR_PATTERN, IssuedCursor, decodeCursor } from './cursor';
 import type { PageCursor } from './store/store';
 import { parseTypedValue, typeHint } from './typed-values';
 
@@ -36,7 +36,8 @@ export interface ListParameters {
   readonly from: ParameterSpec<bigint>;
   readonly to: ParameterSpec<bigint>;
   readonly limit: ParameterSpec<number>;
-  readonly cursor: ParameterSpec<PageCursor>;
+  /** The cursor and the binding it carries; validation checks the binding against the request's fields and filters. */
+  readonly cursor: ParameterSpec<IssuedCursor>;
   readonly fields: ParameterSpec<string[]>;
   /** One equality filter per clustering field, typed by its column. */
   readonly filters: ReadonlyArray<ParameterSpec<string | number | boolean>>;
@@ -69,11 +70,13 @@ export function listParameters(schema: RecordSchema, maxQueryWindowDays: number)
     cursor: {
       name: 'cursor',
       in: 'query',
-      description: 'The `nextCursor` of the previous page, unchanged.',
+      description:
+        'The `nextCursor` of the previous page, unchanged, with the same `fields` and filters (another set is refused). ' +
+        'A cursor does not expire: after about 24 hours the next page only costs a new query.',
       schema: { type: 'string', pattern: CURSOR_PATTERN, minLength: 1, maxLength: CURSOR_MAX_LENGTH },
       parse: (text) => {
-        const cursor = decodeCursor(text);
-        return cursor && cursorFits(schema, cursor) ? { value: cursor } : { error: 'cursor is malformed: pass the nextCursor of a previous page unchanged' };
+        const issued = decodeCursor(text);
+        return issued && cursorFits(schema, issued.cursor) ? { value: issued } : { error: 'cursor is malformed: pass the nextCursor of a previous page unchanged' };
       },
     },
     fields: fieldsParameter(schema),
@@ -175,10 +178,13 @@ function typedValue(field: FieldDefinition, label: string, text: string): Parsed
 const MIN_TIMESTAMP_MICROS = -62_135_596_800_000_000n;
 const MAX_TIMESTAMP_MICROS = 253_402_300_799_999_999n;
 
-/** A forged cursor must get its 400 here, not fail in the store: a time stores can bind, a tie-breaker of the key's type. */
+/**
+ * A forged cursor must get its 400 here, not fail in the store: times stores can bind (the position and a resume
+ * point's slice), a tie-breaker of the key's type.
+ */
 function cursorFits(schema: RecordSchema, cursor: PageCursor): boolean {
-  const micros = BigInt(cursor.eventTimeMicros);
-  if (micros < MIN_TIMESTAMP_MICROS || micros > MAX_TIMESTAMP_MICROS) return false;
+  const times = [cursor.eventTimeMicros, ...(cursor.resume ? [cursor.resume.sliceFromMicros, cursor.resume.sliceToMicros] : [])].map(BigInt);
+  if (times.some((micros) => micros < MIN_TIMESTAMP_MICROS || micros > MAX_TIMESTAMP_MICROS)) return false;
   const key = schema.keyField ? schema.field(schema.keyField) : undefined;
   return key?.type !== FieldType.INT64 || parseTypedValue(key, String(cursor.tieBreaker)) !== undefined;
 }

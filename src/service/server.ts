@@ -93,6 +93,7 @@ async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store
     schema: config.schema,
     maxBytesBilled: config.maxBytesBilled,
     partitionGranularity: config.partitionGranularity,
+    ...(config.maxRowsPerQuery !== undefined ? { maxRowsPerQuery: config.maxRowsPerQuery } : {}),
     queryTimeoutMs: config.queryTimeoutMs,
     pipelineName: config.pipelineName,
     cache: {

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import type { ZodSafeParseResult } from 'zod';
 import type { RecordSchema } from '../schema/record-schema';
 import type { Clock } from './clock';
+import { queryBinding } from './cursor';
 import { ApiError } from './http-error';
 import { LIMIT, ParameterSpec, getParameters, listParameters } from './query-parameters';
 import type { ListQuery } from './store/store';
@@ -77,8 +78,12 @@ export function listQuerySchema(schema: RecordSchema, limits: QueryLimits, clock
         if (value === INVALID) filtersValid = false;
         else if (value !== undefined) filters[spec.name] = value;
       }
+      if (cursor && cursor !== INVALID && fields !== INVALID && filtersValid && cursor.binding !== undefined && cursor.binding !== queryBinding({ fields: fields!, filters })) {
+        addIssue(ctx, 'cursor', 'cursor was issued for other fields or filters: pass the fields and filters of the request that returned it');
+        return z.NEVER;
+      }
       if (!window || limit === INVALID || cursor === INVALID || fields === INVALID || !filtersValid) return z.NEVER;
-      return { ...window, limit: limit!, ...(cursor ? { cursor } : {}), fields: fields!, filters };
+      return { ...window, limit: limit!, ...(cursor ? { cursor: cursor.cursor } : {}), fields: fields!, filters };
     }),
   );
 }

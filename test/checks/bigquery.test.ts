@@ -64,6 +64,29 @@ describe('bigquery-table-partition-filter', () => {
   });
 });
 
+describe('bigquery-hourly-partition-limit', () => {
+  const hourly = (expirationMs?: number) => ({ timePartitioning: { type: 'HOUR', field: 'event_time', expirationMs } });
+
+  it('fails HOUR partitions that never expire or outlive 10,000 hours', () => {
+    expect(findingsOf('bigquery-hourly-partition-limit', (stack) => table(stack, hourly()))).toEqual([
+      ['google_bigquery_table.Table', 'HOUR partitions never expire: more than 416 days of hours exceed 10,000 partitions'],
+    ]);
+    expect(findingsOf('bigquery-hourly-partition-limit', (stack) => table(stack, hourly(417 * 86_400_000)))).toEqual([
+      ['google_bigquery_table.Table', 'HOUR partitions expire after 417 days: more than 416 days of hours exceed 10,000 partitions'],
+    ]);
+    expect(findingsOf('bigquery-hourly-partition-limit', (stack) => table(stack, hourly(), 500 * 86_400_000))).toEqual([
+      ['google_bigquery_table.Table', 'HOUR partitions expire after 500 days: more than 416 days of hours exceed 10,000 partitions'],
+    ]);
+  });
+
+  it('passes HOUR partitions expiring within 416 days (their own or the dataset default), DAY partitions and views', () => {
+    expect(findingsOf('bigquery-hourly-partition-limit', (stack) => table(stack, hourly(416 * 86_400_000)))).toEqual([]);
+    expect(findingsOf('bigquery-hourly-partition-limit', (stack) => table(stack, hourly(), 30 * 86_400_000))).toEqual([]);
+    expect(findingsOf('bigquery-hourly-partition-limit', (stack) => table(stack, { timePartitioning: { type: 'DAY', field: 'event_time' } }))).toEqual([]);
+    expect(findingsOf('bigquery-hourly-partition-limit', (stack) => table(stack, VIEW))).toEqual([]);
+  });
+});
+
 describe('bigquery-table-expiration', () => {
   it('fails (INFO) when neither table, partitions nor dataset expire data', () => {
     expect(findingsOf('bigquery-table-expiration', (stack) => table(stack, { timePartitioning: { type: 'DAY', field: 'event_time' } }))).toEqual([

@@ -3,6 +3,7 @@ import { BigqueryDatasetIamPolicy } from '@cdktf/provider-google/lib/bigquery-da
 import { CloudRunV2JobIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-job-iam-member';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { DataGoogleIamPolicy } from '@cdktf/provider-google/lib/data-google-iam-policy';
+import { DataGoogleComputeDefaultServiceAccount } from '@cdktf/provider-google/lib/data-google-compute-default-service-account';
 import { FolderIamMember } from '@cdktf/provider-google/lib/folder-iam-member';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { OrganizationIamBinding } from '@cdktf/provider-google/lib/organization-iam-binding';
@@ -182,6 +183,15 @@ describe('iam-default-service-account', () => {
     expect(findingsOf('iam-default-service-account', (stack) => new ProjectIamMember(stack, 'Grant', { project: 'acme', role: 'roles/bigquery.jobUser', member: 'serviceAccount:acme@appspot.gserviceaccount.com' }))).toEqual([
       ['google_project_iam_member.Grant', 'roles/bigquery.jobUser is granted on the whole project to the default service account serviceAccount:acme@appspot.gserviceaccount.com'],
     ]);
+  });
+
+  it('fails project-wide grants to the default account named through its data source', () => {
+    expect(
+      findingsOf('iam-default-service-account', (stack) => {
+        const account = new DataGoogleComputeDefaultServiceAccount(stack, 'ComputeDefault');
+        new ProjectIamMember(stack, 'Grant', { project: 'acme', role: 'roles/pubsub.editor', member: `serviceAccount:${account.email}` });
+      }),
+    ).toEqual([['google_project_iam_member.Grant', expect.stringMatching(/^roles\/pubsub\.editor is granted on the whole project to the default service account serviceAccount:\$\{data\.google_compute_default_service_account\.ComputeDefault\.email\}$/)]]);
   });
 
   it('passes a grant to the default account on one resource', () => {

@@ -202,6 +202,14 @@ describe('AnalyticsTable', () => {
       .toThrow(/partitioning must be one of DAY, HOUR, got "MONTH"/);
   });
 
+  it('fails HOUR partitioning without a retention that keeps within 10,000 partitions', () => {
+    const hourly = (retentionDays?: number) => () =>
+      synth((scope) => new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders, partitioning: PartitionGranularity.HOUR, retentionDays }));
+    expect(hourly()).toThrow(/partitioning HOUR needs retentionDays between 1 and 416, got none \(kept forever\): BigQuery keeps at most 10,000 partitions per table/);
+    expect(hourly(417)).toThrow(/partitioning HOUR needs retentionDays between 1 and 416, got 417/);
+    expect(hourly(416)).not.toThrow();
+  });
+
   it('fails when location is not a location name', () => {
     expect(() => synth((scope) => new AnalyticsTable(scope, 'Table', { name: 'orders', schema: orders, location: 'eu west' })))
       .toThrow(/location must be a BigQuery location such as US, EU or europe-west1, got "eu west"/);

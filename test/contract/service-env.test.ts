@@ -33,7 +33,7 @@ describe('the service environment contract', () => {
     const json = Testing.synthScope((scope) => {
       const ingest = new IngestTopic(scope, 'Ingest', { name: 'orders', schema: orders });
       const table = new AnalyticsTable(scope, 'Table', {
-        name: 'orders', schema: orders, location: 'EU', exposedFields: ['order_id', 'country'], partitioning: PartitionGranularity.HOUR,
+        name: 'orders', schema: orders, location: 'EU', exposedFields: ['order_id', 'country'], partitioning: PartitionGranularity.HOUR, retentionDays: 30,
       });
       const producer = new ServiceAccount(scope, 'Producer', { accountId: 'orders-producer' });
       new QueryApi(scope, 'Api', {

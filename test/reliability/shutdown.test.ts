@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { Socket, connect } from 'node:net';
 import { flightEvents } from '../../examples/flights/flight-events';
@@ -13,11 +14,11 @@ import { ServerProcess, startServerProcess } from './server-process';
 
 const CLOUD_RUN_GRACE_MS = 10_000;
 
-/** A GET sent in full; resolves with its status and body size, or the client-side error code. */
-function get(url: string, sent: Array<Promise<void>>): Promise<string> {
+/** A GET sent in full (`sent` gets the client socket's local port); resolves with its status and body size, or the client-side error code. */
+function get(url: string, sent: Array<Promise<number>>): Promise<string> {
   return new Promise((resolve) => {
     const req = httpRequest(url, { agent: false });
-    sent.push(new Promise((r) => req.once('finish', () => r())));
+    sent.push(new Promise((r) => req.once('finish', () => r(req.socket?.localPort ?? 0))));
     req.on('response', (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -27,6 +28,37 @@ function get(url: string, sent: Array<Promise<void>>): Promise<string> {
     req.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message));
     req.end();
   });
+}
+
+/**
+ * Remote ports of the connections to `serverPort` the server process has accepted. A connection still waiting in the
+ * kernel's accept queue has no socket inode yet (inode 0 in /proc/net/tcp and tcp6), and closing the listener resets it: no
+ * server can answer a request it never accepted, so the test waits for acceptance before the signal. Undefined
+ * where /proc/net/tcp does not exist (not Linux).
+ */
+function acceptedRemotePorts(serverPort: number): Set<number> | undefined {
+  if (!existsSync('/proc/net/tcp')) return undefined;
+  const ports = new Set<number>();
+  const tables = ['/proc/net/tcp', '/proc/net/tcp6'].filter((file) => existsSync(file));
+  for (const line of tables.flatMap((file) => readFileSync(file, 'utf8').split('\n').slice(1))) {
+    const columns = line.trim().split(/\s+/);
+    if (columns.length < 10) continue;
+    const localPort = parseInt(columns[1]!.split(':')[1]!, 16);
+    const remotePort = parseInt(columns[2]!.split(':')[1]!, 16);
+    if (localPort === serverPort && columns[9] !== '0') ports.add(remotePort);
+  }
+  return ports;
+}
+
+/** Waits until the server has accepted every one of these client connections (checking every 20 ms). */
+async function acceptedWithin(serverPort: number, clientPorts: number[], boundMs: number): Promise<boolean> {
+  const until = performance.now() + boundMs;
+  while (performance.now() < until) {
+    const accepted = acceptedRemotePorts(serverPort);
+    if (!accepted || clientPorts.every((p) => accepted.has(p))) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
 }
 
 function connectOutcome(port: number): Promise<string> {
@@ -79,9 +111,10 @@ describe('graceful shutdown of the real server process under load', () => {
     slow.write(`POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 100)}`);
 
     // Twenty-four heavy queries (1,000 records each over the whole window), sent in full before the signal.
-    const sent: Array<Promise<void>> = [];
+    const sent: Array<Promise<number>> = [];
     const answers = Array.from({ length: 24 }, (_, i) => get(`${server.url}/v1/records?${window}&limit=1000${i % 2 ? '&airline=AF' : ''}`, sent));
-    await Promise.all(sent);
+    const clientPorts = [...(await Promise.all(sent)), slow.localPort ?? 0];
+    expect(await acceptedWithin(server.port, clientPorts, 10_000)).toBe(true);
 
     const signalled = performance.now();
     server.child.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
 import type { Store } from '../../src/service/store/store';
-import { encodeCursor } from '../../src/service/cursor';
+import { encodeCursor, queryBinding } from '../../src/service/cursor';
 import { NOW_MILLIS, bodyOf, errorOf, harness, stubStore } from './app-harness';
 import { expectedRecords, flightData, flightEvents, query, readings, readingData, tickets, ticketData, T0, MICROS_PER_HOUR } from './store-contract-data';
 
@@ -309,7 +309,7 @@ describe('health, methods and unknown paths', () => {
       schema: flightEvents,
     });
     const body = await bodyOf(await app.request('/v1/records'));
-    expect(body.nextCursor).toBe(encodeCursor({ eventTimeMicros: '123', tieBreaker: 'k' }));
+    expect(body.nextCursor).toBe(encodeCursor({ eventTimeMicros: '123', tieBreaker: 'k' }, queryBinding({ fields: flightEvents.fieldNames, filters: {} })));
     await app.request(`/v1/records?cursor=${body.nextCursor}`);
     expect(seen).toEqual({ eventTimeMicros: '123', tieBreaker: 'k' });
   });

@@ -1,12 +1,16 @@
 import { Field, FieldMode, RecordSchema } from '../../src/schema';
 import { createApp } from '../../src/service/app';
 import { silentLogger } from '../../src/service/logger';
-import { BigQueryStore, createBigQueryStore } from '../../src/service/store/bigquery-store';
+import { BigQueryStore, BigQueryStoreOptions, createBigQueryStore } from '../../src/service/store/bigquery-store';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
+import { PartitionGranularity } from '../../src/service/store/page-slices';
+import type { ListQuery } from '../../src/service/store/store';
+import { isoToMicros, microsToIso } from '../../src/schema/wire';
 import { MB, bytesBilled } from './fake-bigquery/cost-model';
 import { DuckDbEngineOptions, duckDbEngine } from './fake-bigquery/duckdb-engine';
 import { FakeBigQuery, startFakeBigQuery } from './fake-bigquery/server';
+import { listAll } from './store-contract';
 
 jest.mock('teeny-request', () => require('./fake-bigquery/teeny-request-shim'));
 // No credentials in tests: do not probe for a GCE metadata server.
@@ -198,20 +202,22 @@ describe('the store under a byte budget', () => {
     expect(body.error.message).toMatch(/^the query would bill \d+ bytes, over the limit of 52428800 bytes per query; narrow the window \(from, to\)/);
   });
 
-  test('a page bills the partitions holding its rows, whatever the window; later pages start at their cursor', async () => {
+  test('a page bills the partitions holding its rows, whatever the window; later pages read on in its result', async () => {
     useEngine({});
     const store = new BigQueryStore(storeOptions(10n * MB));
     // key (6) + event_time (8) + publish_time (8) + message_id 'mNN' (5) over the 10 rows of one DAY partition.
     const onePartition = String(10 * 27);
     const narrow = await store.list({ fromMicros: T0 + 2n * DAY, toMicros: T0 + 3n * DAY, limit: 5, fields: ['key', 'event_time'], filters: {} });
     const wide = await store.list({ fromMicros: T0 + 3n * DAY - 31n * DAY, toMicros: T0 + 3n * DAY, limit: 5, fields: ['key', 'event_time'], filters: {} });
-    expect(wide).toEqual(narrow);
+    expect(wide.records).toEqual(narrow.records);
+    expect({ ...wide.nextCursor, resume: undefined }).toEqual({ ...narrow.nextCursor, resume: undefined });
     expect(fake.costs.map((c) => String(c.bytesProcessed))).toEqual([onePartition, onePartition]);
-    fake.reset();
-    // The second page needs 6 rows: the 5 left in May 3 and one from May 2; it reads those two days only.
+    const [costs, requests] = [fake.costs.length, fake.requests.length];
+    // The second page needs 6 rows: the 5 left in May 3's result, read for free, and one from May 2, queried.
     const next = await store.list({ fromMicros: T0 + 3n * DAY - 31n * DAY, toMicros: T0 + 3n * DAY, limit: 5, fields: ['key'], filters: {}, cursor: wide.nextCursor });
     expect(next.records.map((r) => r.key)).toEqual(['k-24', 'k-23', 'k-22', 'k-21', 'k-20']);
-    expect(fake.costs.map((c) => String(c.bytesProcessed))).toEqual([onePartition, onePartition]);
+    expect(fake.costs.slice(costs).map((c) => String(c.bytesProcessed))).toEqual([onePartition]);
+    expect(fake.requests.slice(requests).map((r) => `${r.method} ${r.query.startIndex ?? ''}`)).toEqual(['GET 5', 'POST ']);
   });
 
   test('a slice over the byte budget is read as partition-aligned halves, never as a partial page', async () => {
@@ -235,5 +241,136 @@ describe('the store under a byte budget', () => {
       ['05-01', '05-02'],
     ]);
     expect(fake.costs).toHaveLength(5);
+  });
+});
+
+describe('walking a window bills each partition once', () => {
+  const storeOptions = (overrides: Partial<BigQueryStoreOptions> = {}): BigQueryStoreOptions => ({
+    projectId: 'p-project',
+    datasetId: 'd',
+    viewId: 'v',
+    schema,
+    maxBytesBilled: 10n * MB,
+    queryTimeoutMs: 5000,
+    pipelineName: 'probe',
+    apiEndpoint: fake.url,
+    maxRetries: 0,
+    ...overrides,
+  });
+  const walkQuery = (overrides: Partial<ListQuery> = {}): ListQuery => ({ fromMicros: T0, toMicros: T0 + 3n * DAY, limit: 3, fields: ['key'], filters: {}, ...overrides });
+  /** Every key of the table, newest first: k-29 (May 3, 18:00) down to k-00 (May 1, 00:00). */
+  const allKeys = Array.from({ length: 30 }, (_, i) => `k-${String(29 - i).padStart(2, '0')}`);
+  /** key (6) + event_time (8) + publish_time (8) + message_id 'mNN' (5) over the 10 rows of one day. */
+  const dayBytes = 10 * 27;
+  /** The `[from_time, to_time)` of every query the store sent, in microseconds. */
+  const sliceBounds = () =>
+    fake.queries.map((q) => {
+      const value = (name: string) => isoToMicros(q.queryParameters!.find((p) => p.name === name)!.parameterValue.value)!;
+      return [value('from_time'), value('to_time')] as const;
+    });
+  /** The partitions (by start) each query's slice reads. */
+  const partitionsRead = (unit: bigint) => sliceBounds().map(([from, to]) => {
+    const starts: bigint[] = [];
+    for (let p = from - (from % unit); p < to; p += unit) starts.push(p);
+    return starts;
+  });
+  const processed = () => fake.costs.reduce((sum, c) => sum + c.bytesProcessed, 0n);
+
+  test('DAY partitions: one query per day, each day billed once, pages read on in results for free', async () => {
+    useEngine({});
+    const store = new BigQueryStore(storeOptions());
+    const { records, pages } = await listAll(store, walkQuery());
+    expect(records.map((r) => r.key)).toEqual(allKeys);
+    expect(pages).toHaveLength(10);
+    // A page spans two results: the last row of May 3's, then the first of May 2's; its cursor points into the second.
+    expect(pages[3].records.map((r) => r.key)).toEqual(['k-20', 'k-19', 'k-18']);
+    expect(pages[3].nextCursor?.resume).toMatchObject({ jobId: fake.jobIds[1], rowOffset: 2, sliceFromMicros: String(T0 + DAY), sliceToMicros: String(T0 + 2n * DAY) });
+
+    expect(partitionsRead(DAY)).toEqual([[T0 + 2n * DAY], [T0 + DAY], [T0]]);
+    expect(fake.costs.map((c) => Number(c.bytesProcessed))).toEqual([dayBytes, dayBytes, dayBytes]);
+    // The walk processed exactly one scan of the window; each query bills its 10 MB minimum, reads bill nothing.
+    const scan = await run(`SELECT \`key\`, \`event_time\`, \`publish_time\`, \`message_id\` FROM ${TABLE} WHERE \`event_time\` >= @from_time AND \`event_time\` < @to_time`, window(T0, T0 + 3n * DAY));
+    expect(String(processed() - fake.costs[3].bytesProcessed)).toBe(scan.body.totalBytesProcessed);
+    expect(fake.costs.slice(0, 3).map((c) => c.bytesBilled)).toEqual([10n * MB, 10n * MB, 10n * MB]);
+    expect(fake.requests.filter((r) => r.method === 'GET')).toHaveLength(9);
+    // Reading a result again states no bytes billed (BigQuery's GetQueryResultsResponse has no such member).
+    const costs = fake.costs.length;
+    const again = await fetch(`${fake.url}/bigquery/v2/projects/p-project/queries/${fake.jobIds[0]}?startIndex=2&maxResults=2`);
+    const body = (await again.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ jobComplete: true, totalRows: '10', totalBytesProcessed: String(dayBytes) });
+    expect(body.totalBytesBilled).toBeUndefined();
+    expect(fake.costs).toHaveLength(costs);
+  });
+
+  test('HOUR partitions: no hour is read by two queries, and the walk processes one scan', async () => {
+    useEngine({ partitioning: { column: 'event_time', granularity: 'HOUR' } });
+    const store = new BigQueryStore(storeOptions({ partitionGranularity: PartitionGranularity.HOUR }));
+    const { records } = await listAll(store, walkQuery());
+    expect(records.map((r) => r.key)).toEqual(allKeys);
+    const hours = partitionsRead(HOUR).flat();
+    expect(new Set(hours).size).toBe(hours.length);
+    expect(hours).toHaveLength(3 * 24);
+    expect(processed()).toBe(BigInt(3 * dayBytes));
+  });
+
+  test('a slice with more rows than the row cap is queried again from its last row read, and only then', async () => {
+    useEngine({});
+    const store = new BigQueryStore(storeOptions({ maxRowsPerQuery: 4 }));
+    const { records, pages } = await listAll(store, walkQuery());
+    expect(records.map((r) => r.key)).toEqual(allKeys);
+    expect(pages[0].nextCursor?.resume).toMatchObject({ rowOffset: 3, capped: true });
+    // 10 rows a day at 4 rows a query: 3 queries a day (4, 4 and 2 rows), each billing the day.
+    expect(fake.costs.map((c) => Number(c.bytesProcessed))).toEqual(Array(9).fill(dayBytes));
+    const [, second] = fake.queries;
+    const params = Object.fromEntries(second.queryParameters!.map((p) => [p.name, p.parameterValue.value]));
+    // k-26 (May 3, 12:00) was the capped result's last row: the re-query covers May 3 below it.
+    expect(params).toMatchObject({ from_time: microsToIso(T0 + 2n * DAY), to_time: microsToIso(T0 + 2n * DAY + 12n * HOUR + 1n), cursor_key: 'k-26', row_limit: '4' });
+  });
+
+  test('falls back to the keyset query when the result is gone (expired or not found)', async () => {
+    useEngine({});
+    const store = new BigQueryStore(storeOptions());
+    const first = await store.list(walkQuery());
+    fake.expireResults();
+    const before = fake.requests.length;
+    const second = await store.list(walkQuery({ cursor: first.nextCursor }));
+    expect(second.records.map((r) => r.key)).toEqual(['k-26', 'k-25', 'k-24']);
+    expect(fake.requests.slice(before).map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(fake.queries[1].queryParameters).toContainEqual(expect.objectContaining({ name: 'cursor_key', parameterValue: { value: 'k-27' } }));
+    // Exact, only billed again; the rest of the walk reads on in the new result.
+    const rest = await listAll(store, walkQuery({ cursor: second.nextCursor }));
+    expect([...first.records, ...second.records, ...rest.records].map((r) => r.key)).toEqual(allKeys);
+
+    const unknown = { ...first.nextCursor!, resume: { ...first.nextCursor!.resume!, jobId: 'job_nope' } };
+    expect((await store.list(walkQuery({ cursor: unknown }))).records).toEqual(second.records);
+    const elsewhere = { ...first.nextCursor!, resume: { ...first.nextCursor!.resume!, location: 'asia-east1' } };
+    expect((await store.list(walkQuery({ cursor: elsewhere }))).records).toEqual(second.records);
+  });
+
+  test('falls back to the keyset query when the result has other columns than the request asks for', async () => {
+    useEngine({});
+    const store = new BigQueryStore(storeOptions());
+    const first = await store.list(walkQuery());
+    const costs = fake.costs.length;
+    const second = await store.list(walkQuery({ fields: ['key', 'level'], cursor: first.nextCursor }));
+    expect(second.records).toEqual([
+      { key: 'k-26', level: 26 },
+      { key: 'k-25', level: null },
+      { key: 'k-24', level: 24 },
+    ]);
+    expect(fake.costs.length).toBe(costs + 1);
+  });
+
+  test('a window that moved keeps the page exact: rows before its start are cut, a `to` at the cursor re-queries', async () => {
+    useEngine({});
+    const store = new BigQueryStore(storeOptions());
+    const first = await store.list(walkQuery());
+    // k-26 and k-25 lie at 12:00 and 10:00 on May 3; k-24 (08:00) is before this window.
+    const later = await store.list(walkQuery({ fromMicros: T0 + 2n * DAY + 9n * HOUR, cursor: first.nextCursor }));
+    expect(later).toEqual({ records: [{ key: 'k-26' }, { key: 'k-25' }] });
+    const costs = fake.costs.length;
+    const cut = await store.list(walkQuery({ toMicros: T0 + 2n * DAY + 11n * HOUR, cursor: first.nextCursor }));
+    expect(cut.records.map((r) => r.key)).toEqual(['k-25', 'k-24', 'k-23']);
+    expect(fake.costs.length).toBe(costs + 1);
   });
 });

@@ -90,7 +90,7 @@ describe('requests', () => {
       { name: 'filter_1', parameterType: { type: 'STRING' }, parameterValue: { value: 'DELAYED' } },
       { name: 'cursor_time', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2024-05-01T01:00:00.123456Z' } },
       { name: 'cursor_key', parameterType: { type: 'STRING' }, parameterValue: { value: 'evt-9' } },
-      { name: 'row_limit', parameterType: { type: 'INT64' }, parameterValue: { value: '3' } },
+      { name: 'row_limit', parameterType: { type: 'INT64' }, parameterValue: { value: '100000' } },
     ]);
     expect(request).toMatchObject({
       useLegacySql: false,
@@ -99,6 +99,8 @@ describe('requests', () => {
       maximumBytesBilled: '5000000000',
       timeoutMs: 4000,
       jobTimeoutMs: '4000',
+      // The query returns the slice's rows up to the row cap; this request reads only the page and one more row.
+      maxResults: 3,
       useQueryCache: true,
       labels: { pipeline: 'flights-prod', component: 'query-api', route: 'list-records' },
       formatOptions: { useInt64Timestamp: true },
@@ -245,17 +247,26 @@ describe('responses', () => {
     );
     const page = await createBigQueryStore(options()).list(listQuery({ limit: 2, fields: ['event_time'] }));
     expect(page.records).toEqual([{ event_time: '2024-05-01T10:00:00.000003Z' }, { event_time: '2024-05-01T10:00:00.000002Z' }]);
-    expect(page.nextCursor).toEqual({ eventTimeMicros: '1714557600000002', tieBreaker: 'b' });
+    // The next row is the third of this query's result: the next page reads on there.
+    expect(page.nextCursor).toEqual({
+      eventTimeMicros: '1714557600000002',
+      tieBreaker: 'b',
+      resume: { jobId: fake.jobIds[0], location: 'EU', rowOffset: 2, sliceFromMicros: String(FROM), sliceToMicros: String(TO), capped: false },
+    });
   });
 
-  test('follows pageToken through getQueryResults until every row is read', async () => {
+  test('reads a result in as many getQueryResults calls as BigQuery splits it into, by startIndex', async () => {
     const rows = [3, 2, 1, 0].map((i) => flightRow(`evt-${i}`, 1714557600000000n + BigInt(i)));
     fake.engine = staticEngine(FLIGHT_FIELDS, rows);
     fake.pageSize = 1;
     const page = await createBigQueryStore(options()).list(listQuery({ limit: 5, fields: ['event_id'] }));
     expect(page.records.map((r) => r.event_id)).toEqual(['evt-3', 'evt-2', 'evt-1', 'evt-0']);
     const gets = fake.requests.filter((r) => r.method === 'GET');
-    expect(gets.map((r) => r.query.pageToken)).toEqual(['1', '2', '3']);
+    expect(gets.map((r) => [r.query.startIndex, r.query.maxResults])).toEqual([
+      ['1', '5'],
+      ['2', '4'],
+      ['3', '3'],
+    ]);
     expect(gets[0].path).toMatch(/^\/bigquery\/v2\/projects\/test-project\/queries\/job_[0-9a-f]+$/);
     expect(gets[0].query).toMatchObject({ location: 'EU', 'formatOptions.useInt64Timestamp': 'true' });
   });
@@ -306,7 +317,7 @@ describe('errors', () => {
   });
 
   test('maps an error on a later getQueryResults page', async () => {
-    fake.engine = staticEngine(FLIGHT_FIELDS, [flightRow('a', 2n), flightRow('b', 1n)]);
+    fake.engine = staticEngine(FLIGHT_FIELDS, [flightRow('a', FROM + 2n), flightRow('b', FROM + 1n)]);
     fake.pageSize = 1;
     fake.enqueue({ kind: 'pass' }, { kind: 'error', status: 503, reason: 'backendError' });
     expect(await kindOf(createBigQueryStore(options()).list(listQuery()))).toEqual([StoreErrorKind.UNAVAILABLE, 5]);

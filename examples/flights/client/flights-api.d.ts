@@ -209,7 +209,7 @@ export interface components {
         /** @description One page of FlightEvent records, newest first. */
         FlightEventPage: {
             records: components["schemas"]["FlightEvent"][];
-            /** @description Pass as `cursor` to read the next page; absent on the last page. */
+            /** @description Pass as `cursor`, with the same `fields` and filters, to read the next page; absent on the last page. It never expires: within about 24 hours the next page reads on in the result already paid for, later it costs a new query. */
             nextCursor?: string;
         };
         /** @description The one error shape of every failed request. */
@@ -429,7 +429,7 @@ export interface operations {
                 to?: string;
                 /** @description Records per page. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page, unchanged. */
+                /** @description The `nextCursor` of the previous page, unchanged, with the same `fields` and filters (another set is refused). A cursor does not expire: after about 24 hours the next page only costs a new query. */
                 cursor?: string;
                 /** @description Fields to return, comma-separated (event_time is always returned). Default: all. */
                 fields?: ("event_id" | "event_time" | "airline" | "flight_number" | "flight_date" | "origin" | "destination" | "status" | "scheduled_departure" | "actual_departure" | "scheduled_arrival" | "actual_arrival" | "passengers" | "delay_minutes" | "international" | "aircraft" | "delay_reasons" | "details")[];

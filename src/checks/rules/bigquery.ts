@@ -1,4 +1,5 @@
 import { block, Block, blocks, defineRule, isExpression, isFalse, isPublicMember, isTrue, isUnset, path, refersTo, Value } from '../attributes';
+import { MAX_HOURLY_RETENTION_DAYS, MAX_PARTITIONS_PER_TABLE } from '../../core/partition-limits';
 import { CheckedResource, RuleLevel, StackView } from '../rule';
 
 const TABLE = 'google_bigquery_table';
@@ -67,6 +68,25 @@ export const bigqueryTableExpiration = defineRule({
     const dataset = datasetOf(table, stack);
     if (dataset && (!isUnset(dataset.attributes.default_partition_expiration_ms) || !isUnset(dataset.attributes.default_table_expiration_ms))) return [];
     return ['neither the table, its partitions nor its dataset expire data'];
+  },
+});
+
+/** An hourly-partitioned table that keeps more hours than BigQuery allows partitions. */
+export const bigqueryHourlyPartitionLimit = defineRule({
+  id: 'bigquery-hourly-partition-limit',
+  level: RuleLevel.ERROR,
+  explanation: `BigQuery keeps at most ${MAX_PARTITIONS_PER_TABLE.toLocaleString('en-US')} partitions per table and refuses writes that would create more. Hourly partitions reach that after ${MAX_HOURLY_RETENTION_DAYS} days unless they expire sooner: from then on every write of a new hour fails, so a BigQuery subscription sends the whole stream to its dead letters.`,
+  fix: `Set time_partitioning.expiration_ms (or the dataset's default_partition_expiration_ms) to at most ${MAX_HOURLY_RETENTION_DAYS} days (AnalyticsTable's retentionDays does), or partition by DAY to keep data longer.`,
+  resourceTypes: [TABLE],
+  check: (table, stack) => {
+    const partitioning = block(table.attributes.time_partitioning);
+    if (!storesData(table) || partitioning?.type !== 'HOUR') return [];
+    const own = partitioning.expiration_ms;
+    const expirationMs: Value = isUnset(own) ? datasetOf(table, stack)?.attributes.default_partition_expiration_ms : own;
+    if (isExpression(expirationMs)) return [];
+    const days = isUnset(expirationMs) ? undefined : Number(expirationMs) / 86_400_000;
+    if (days !== undefined && days <= MAX_HOURLY_RETENTION_DAYS) return [];
+    return [`HOUR partitions ${days === undefined ? 'never expire' : `expire after ${days} days`}: more than ${MAX_HOURLY_RETENTION_DAYS} days of hours exceed ${MAX_PARTITIONS_PER_TABLE.toLocaleString('en-US')} partitions`];
   },
 });
 
@@ -160,6 +180,7 @@ export const bigqueryRules = [
   bigqueryTablePartitioning,
   bigqueryTablePartitionFilter,
   bigqueryTableExpiration,
+  bigqueryHourlyPartitionLimit,
   bigqueryDatasetDeleteContents,
 ];
 

@@ -1,6 +1,6 @@
 import { block, Block, blocks, defineRule, iamGrants, isExpression, isPublicMember, isTrue, isUnset, path, Value } from '../attributes';
-import { CheckedResource, RuleLevel, StackView } from '../rule';
-import { DEFAULT_SERVICE_ACCOUNT, WIDE_IAM_TYPES } from './iam-roles';
+import { CheckedResource, RuleLevel } from '../rule';
+import { isDefaultServiceAccount, WIDE_IAM_TYPES } from './iam-roles';
 
 const SERVICE_V2 = 'google_cloud_run_v2_service';
 const SERVICE_V1 = 'google_cloud_run_service';
@@ -135,13 +135,6 @@ function serviceAccountOf(resource: CheckedResource): Value {
   if (resource.type === SERVICE_V1) return path(attrs, 'template', 'spec', 'service_account_name');
   if (resource.type === JOB_V2) return path(attrs, 'template', 'template', 'service_account');
   return path(attrs, 'template', 'service_account');
-}
-
-/** The default compute (or App Engine) account, literally or through `data.google_compute_default_service_account`. */
-function isDefaultServiceAccount(account: Value, stack: StackView): boolean {
-  if (typeof account !== 'string') return false;
-  if (!isExpression(account)) return DEFAULT_SERVICE_ACCOUNT.test(account);
-  return stack.referencedDataSource(account)?.type === 'google_compute_default_service_account';
 }
 
 function containersOf(resource: CheckedResource): Block[] {

@@ -1,4 +1,7 @@
-/** Role lists and IAM resource types the IAM rules share. */
+/** Role lists, IAM resource types and default accounts the IAM rules share. */
+
+import { isExpression, Value } from '../attributes';
+import { StackView } from '../rule';
 
 /** IAM resources whose grants reach a whole project, folder or organization. */
 export const WIDE_IAM_TYPES: string[] = ['project', 'folder', 'organization'].flatMap((scope) =>
@@ -6,7 +9,21 @@ export const WIDE_IAM_TYPES: string[] = ['project', 'folder', 'organization'].fl
 );
 
 /** The Compute Engine and App Engine default service accounts, by checkov's pattern for CKV_GCP_46. */
-export const DEFAULT_SERVICE_ACCOUNT = /-compute@developer\.gserviceaccount\.com|@appspot\.gserviceaccount\.com/;
+const DEFAULT_SERVICE_ACCOUNT = /-compute@developer\.gserviceaccount\.com|@appspot\.gserviceaccount\.com/;
+
+/** Data sources that stand for those accounts. */
+const DEFAULT_SERVICE_ACCOUNT_SOURCES: ReadonlySet<string> = new Set(['google_compute_default_service_account', 'google_app_engine_default_service_account']);
+
+/**
+ * Whether an account or IAM member is a default service account: literally, or through a reference to its data source
+ * (`serviceAccount:${data.google_compute_default_service_account.x.email}`).
+ */
+export function isDefaultServiceAccount(account: Value, stack: StackView): boolean {
+  if (typeof account !== 'string') return false;
+  if (!isExpression(account)) return DEFAULT_SERVICE_ACCOUNT.test(account);
+  const source = stack.referencedDataSource(account)?.type;
+  return source !== undefined && DEFAULT_SERVICE_ACCOUNT_SOURCES.has(source);
+}
 
 /** Basic roles: every permission of (almost) every service. */
 export const BASIC_ROLES: ReadonlySet<string> = new Set(['roles/owner', 'roles/editor', 'roles/viewer']);

@@ -1,6 +1,6 @@
 import { defineRule, describeMembers, iamGrants, isPublicMember, Value } from '../attributes';
 import { CheckedResource, RuleLevel } from '../rule';
-import { BASIC_ROLES, DEFAULT_SERVICE_ACCOUNT, privilegedRoleReason, SCOPABLE_ROLES, WIDE_IAM_TYPES } from './iam-roles';
+import { BASIC_ROLES, isDefaultServiceAccount, privilegedRoleReason, SCOPABLE_ROLES, WIDE_IAM_TYPES } from './iam-roles';
 
 const IAM_TYPES = ['google_*_iam_member', 'google_*_iam_binding', 'google_*_iam_policy'];
 
@@ -53,7 +53,7 @@ export const iamDefaultServiceAccount = defineRule({
   resourceTypes: WIDE_IAM_TYPES,
   check: (resource, stack) =>
     iamGrants(resource, stack).flatMap(({ role, members }) =>
-      members.filter((m) => typeof m === 'string' && DEFAULT_SERVICE_ACCOUNT.test(m)).map((m) => `${role} is granted on the whole ${scopeOf(resource)} to the default service account ${m}`),
+      members.filter((m) => isDefaultServiceAccount(m, stack)).map((m) => `${role} is granted on the whole ${scopeOf(resource)} to the default service account ${m}`),
     ),
 });
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RecordSchema } from '../../schema/record-schema';
 import { systemClock } from '../clock';
+import { integerSetting } from '../integer-setting';
 import { isoToMicros, microsToIso } from '../../schema/wire';
 import { jsonPayloadProblem } from './payload-check';
 import { ReplayBackend, ReplayReport, replayDeadLetters } from './replay';
@@ -61,8 +62,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const toMicros = args.to ? isoToMicros(args.to) : BigInt(Date.now()) * 1000n;
   if (toMicros === undefined) problems.push(`--to must be an ISO 8601 time with a zone, got ${JSON.stringify(args.to)}`);
   if (fromMicros !== undefined && toMicros !== undefined && fromMicros >= toMicros) problems.push('--from must be before --to');
-  const limit = integer(args.limit, 10_000, 1, 1_000_000, '--limit', problems);
-  const sampleSize = integer(args.sample, 5, 0, 1000, '--sample', problems);
+  const limit = integerSetting(args.limit, 10_000, 1, 1_000_000, '--limit', problems);
+  const sampleSize = integerSetting(args.sample, 5, 0, 1000, '--sample', problems);
   const attributes: Record<string, string> = {};
   for (const pair of args.attribute ?? []) {
     const at = pair.indexOf('=');
@@ -181,13 +182,6 @@ async function openCloud(args: ReturnType<typeof parse>) {
     ...(pubsubEndpoint?.startsWith('http://') ? { accessToken: null } : {}),
   });
   return { backend, close: async () => undefined };
-}
-
-function integer(text: string | undefined, fallback: number, min: number, max: number, name: string, problems: string[]): number {
-  if (text === undefined) return fallback;
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(n >= min && n <= max)) problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return n;
 }
 
 /** The report as text for a terminal. */

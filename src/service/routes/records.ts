@@ -3,7 +3,7 @@ import { Hono, MiddlewareHandler } from 'hono';
 import type { RecordSchema } from '../../schema/record-schema';
 import type { AppEnv } from '../app-env';
 import type { Clock } from '../clock';
-import { encodeCursor } from '../cursor';
+import { encodeCursor, queryBinding } from '../cursor';
 import { ApiError, ErrorCode } from '../http-error';
 import type { Store } from '../store/store';
 import { microsToIso } from '../../schema/wire';
@@ -41,7 +41,7 @@ export const recordRoutes = ({ store, schema, limits, clock }: RecordRoutesDeps)
     const query = c.req.valid('query');
     const page = await store.list(query, c.req.raw.signal);
     c.header('Query-Window', windowHeader(query));
-    return c.json({ records: page.records, ...(page.nextCursor ? { nextCursor: encodeCursor(page.nextCursor) } : {}) });
+    return c.json({ records: page.records, ...(page.nextCursor ? { nextCursor: encodeCursor(page.nextCursor, queryBinding(query)) } : {}) });
   });
   if (!schema.keyField) return list;
   const parseKey = keyParser(schema);

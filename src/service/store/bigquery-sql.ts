@@ -66,8 +66,10 @@ export function parameter(name: string, type: BigQueryParameterType, value: stri
  * first, see ./page-slices.ts). With a key, the subquery keeps the latest copy of each event (key and event time:
  * copies of an event share its event time, so they all lie in the slice) before the clustering filters apply, so a
  * stale copy can never match a filter; the cursor bounds the same subquery, as it only compares event time and key.
+ * The statement returns up to `rowLimit` rows (default `limit + 1`); the BigQuery store asks for the slice's rows up
+ * to its row cap and reads only what a page needs, so later pages read on in the same result.
  */
-export function buildListQuery(schema: RecordSchema, table: string, query: ListQuery): BuiltQuery {
+export function buildListQuery(schema: RecordSchema, table: string, query: ListQuery, rowLimit = query.limit + 1): BuiltQuery {
   const eventTime = quoteIdentifier(schema.eventTimeField);
   const tieName = schema.keyField ?? MESSAGE_ID_COLUMN;
   const tieBreaker = quoteIdentifier(tieName);
@@ -87,9 +89,9 @@ export function buildListQuery(schema: RecordSchema, table: string, query: ListQ
     params.push(parameter('cursor_key', tieBreakerType(schema), query.cursor.tieBreaker));
     inner.push(`(${eventTime} < @cursor_time OR (${eventTime} = @cursor_time AND ${tieBreaker} < @cursor_key))`);
   }
-  params.push(parameter('row_limit', 'INT64', query.limit + 1));
+  params.push(parameter('row_limit', 'INT64', rowLimit));
 
-  const selected = selectedColumns(schema, query.fields, [schema.eventTimeField, tieName]);
+  const selected = listResultColumns(schema, query.fields);
   const columns = [...new Set([...selected, ...filterNames])];
   const where = outer.length > 0 ? `\nWHERE ${outer.join('\n  AND ')}` : '';
   const sql = [
@@ -99,6 +101,11 @@ export function buildListQuery(schema: RecordSchema, table: string, query: ListQ
     'LIMIT @row_limit',
   ].join('\n');
   return { sql, params };
+}
+
+/** The columns a list statement returns, in order: the requested fields, then event time and tie-breaker if missing. */
+export function listResultColumns(schema: RecordSchema, fields: readonly string[]): string[] {
+  return selectedColumns(schema, fields, [schema.eventTimeField, schema.keyField ?? MESSAGE_ID_COLUMN]);
 }
 
 /**

@@ -3,12 +3,12 @@ import { BigQuery } from '@google-cloud/bigquery';
 import type { RecordSchema } from '../../schema/record-schema';
 import { isoToMicros } from '../../schema/wire';
 import { decodeRows, MalformedResponseError, ResultField, ResultRow } from './bigquery-decode';
-import { toStoreError } from './bigquery-errors';
-import { BuiltQuery, buildGetQuery, buildListQuery, MESSAGE_ID_COLUMN, PING_SQL, tableReference } from './bigquery-sql';
+import { errorReasons, toStoreError } from './bigquery-errors';
+import { BuiltQuery, buildGetQuery, buildListQuery, listResultColumns, MESSAGE_ID_COLUMN, PING_SQL, tableReference } from './bigquery-sql';
 import { StoreError, StoreErrorKind } from './errors';
-import { PARTITION_MICROS, PartitionGranularity, Slice, pageSlices, pageUpperBound, splitSlice } from './page-slices';
+import { PARTITION_MICROS, PartitionGranularity, Slice, pageSlices, pageUpperBound, partitionsIn, splitSlice } from './page-slices';
 import { cachedStore, QueryCacheOptions } from './query-cache';
-import type { GetQuery, ListQuery, Page, Store, WireRecord } from './store';
+import type { GetQuery, ListQuery, Page, PageCursor, ResumePoint, Store, WireRecord } from './store';
 
 /** Where the view lives, what it holds and how each query is bounded. */
 export interface BigQueryStoreOptions {
@@ -34,6 +34,16 @@ export interface BigQueryStoreOptions {
    * @default PartitionGranularity.DAY (the analytics table's default)
    */
   readonly partitionGranularity?: PartitionGranularity;
+  /**
+   * Most rows one list query returns: a query reads its whole slice of the window (up to this many rows, in page
+   * order) and each page reads only what it needs from the result, so later pages read on in the result for free
+   * (`jobs.getQueryResults` runs no query). A slice holding more rows is queried again from the last row read, and
+   * that query bills the slice's partitions again. Higher: fewer re-scans of busy partitions; lower: a first page
+   * waits for a smaller sort and result table (BigQuery writes every result row, read or not).
+   *
+   * @default 100000
+   */
+  readonly maxRowsPerQuery?: number;
   /** Time one query may take end to end, including polling and result pages. */
   readonly queryTimeoutMs: number;
   /** Name of the pipeline, sent as the `pipeline` label for cost attribution. */
@@ -72,16 +82,51 @@ interface QueryResponse {
   schema?: { fields?: ResultField[] };
   rows?: ResultRow[];
   pageToken?: string;
+  totalRows?: string;
 }
+
+/** Default of `BigQueryStoreOptions.maxRowsPerQuery`. */
+export const DEFAULT_MAX_ROWS_PER_QUERY = 100_000;
+
+/** A finished list query: its job, the slice it read, and its result's size and columns. */
+interface SliceJob {
+  /** Absent when BigQuery answered without a job reference: the result cannot be read on later. */
+  readonly jobId?: string;
+  readonly location?: string;
+  readonly slice: Slice;
+  readonly totalRows: number;
+  /** The result stopped at the row cap: rows of the slice may follow its last row. */
+  readonly capped: boolean;
+  readonly fields: ResultField[];
+}
+
+/** A row a list request has read, and where it sits: the job and its index in the job's result. */
+interface ReadRow {
+  readonly record: WireRecord;
+  readonly job: SliceJob;
+  readonly index: number;
+}
+
+/** Where a list request reads on: slices below `upperMicros`, each after the keyset position `after` if any. */
+interface Continuation {
+  readonly upperMicros: bigint;
+  readonly after?: PageCursor;
+  /** The rest of a slice whose job stopped at the row cap, rather than the next older slice. */
+  readonly sameSlice?: boolean;
+}
+
+/** BigQuery's reasons for a result that cannot be read (any more): the job's result table expired, or is not ours. */
+const RESULT_GONE_REASONS = new Set(['notFound', 'accessDenied']);
 
 /** The `route` label of each statement, so billing reports split cost by endpoint. */
 type Route = 'list-records' | 'get-record' | 'readyz';
 
 /**
  * A Store that reads the pipeline's BigQuery view with parameterized GoogleSQL through `@google-cloud/bigquery`:
- * one `jobs.query` per request (then `getQueryResults` while the job runs or pages remain), every query bounded by
- * the event-time window, `maximumBytesBilled`, a server-side job timeout and a client-side deadline, and
- * labelled with the pipeline and route. Unless `cache: false`, identical queries are coalesced and cached.
+ * `jobs.query` per slice of the window (then `getQueryResults` while the job runs, and for later pages, which read on
+ * in an earlier query's result), every query bounded by the event-time window, `maximumBytesBilled`, a server-side
+ * job timeout and a client-side deadline, and labelled with the pipeline and route. Unless `cache: false`, identical
+ * queries are coalesced and cached.
  */
 export function createBigQueryStore(options: BigQueryStoreOptions): Store {
   const store = new BigQueryStore(options);
@@ -94,9 +139,12 @@ export class BigQueryStore implements Store {
   private readonly table: string;
   private readonly labels: Record<string, string>;
   private readonly partitionMicros: bigint;
+  private readonly maxRowsPerQuery: number;
 
   public constructor(private readonly options: BigQueryStoreOptions) {
     if (!(options.queryTimeoutMs > 0)) throw new Error(`queryTimeoutMs must be positive, got ${options.queryTimeoutMs}`);
+    this.maxRowsPerQuery = options.maxRowsPerQuery ?? DEFAULT_MAX_ROWS_PER_QUERY;
+    if (!Number.isSafeInteger(this.maxRowsPerQuery) || this.maxRowsPerQuery < 1) throw new Error(`maxRowsPerQuery must be a positive integer, got ${this.maxRowsPerQuery}`);
     if (!/^\d+$/.test(String(options.maxBytesBilled))) throw new Error(`maxBytesBilled must be a whole number of bytes, got ${String(options.maxBytesBilled)}`);
     this.table = tableReference(options.projectId, options.datasetId, options.viewId);
     const maxRetries = options.maxRetries ?? 1;
@@ -114,25 +162,132 @@ export class BigQueryStore implements Store {
 
   /**
    * One page of records, newest first, one row per event (the latest copy of each key and event time). The window is
-   * read newest slice first (./page-slices.ts) from the cursor down, and the page stops at the slice that completes
-   * it: bytes billed follow the partitions holding the page's rows, not the window's length.
+   * read newest slice first (./page-slices.ts) from the cursor down; each slice is one query returning its rows in
+   * page order (up to `maxRowsPerQuery`), of which the page reads only the `limit + 1` it needs. The next page reads on
+   * in the same result through the cursor's resume point, which bills nothing; it queries again only for the next
+   * older slice, for the rest of a slice past the row cap, or when the result is gone (from the keyset position, exact).
    */
   public async list(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const all: WireRecord[] = [];
-    await this.walkSlices(query.fromMicros, pageUpperBound(query.toMicros, query.cursor?.eventTimeMicros), async (slice) => {
-      const sliceQuery = { ...query, ...slice, limit: query.limit - all.length };
-      const { fields: columns, rows } = await this.run(buildListQuery(this.options.schema, this.table, sliceQuery), 'list-records', signal);
-      all.push(...decodeRows(columns, rows));
-      return all.length > query.limit;
-    });
-    const page = all.slice(0, query.limit);
+    const want = query.limit + 1;
+    const read: ReadRow[] = [];
+    const cursor = query.cursor;
+    let next: Continuation | undefined = { upperMicros: pageUpperBound(query.toMicros, cursor?.eventTimeMicros), ...(cursor ? { after: cursor } : {}) };
+    // A `to` at or before the cursor's time cuts rows off the result: only the keyset query knows where.
+    if (cursor?.resume && query.toMicros > BigInt(cursor.eventTimeMicros)) {
+      const resumed = await this.resume(cursor, cursor.resume, query, read, want, signal);
+      if (resumed !== 'gone') next = resumed;
+    }
+    while (next && read.length < want) next = await this.walkList(next, query, read, want, signal);
+
+    const page = read.slice(0, query.limit);
+    const extra = read[query.limit];
+    const records = page.map((r) => project(r.record, query.fields));
+    if (!extra) return { records };
+    const last = page[page.length - 1].record;
+    const nextCursor: PageCursor = { ...this.keysetOf(last), ...(extra.job.jobId ? { resume: resumePointOf(extra) } : {}) };
+    return { records, nextCursor };
+  }
+
+  /**
+   * Reads on in the result of the job a cursor points into: 'gone' when it cannot (the result expired, is not ours, or
+   * is not the result this request expects), else where the walk continues once the job is read to its end.
+   */
+  private async resume(cursor: PageCursor, point: ResumePoint, query: ListQuery, read: ReadRow[], want: number, signal?: AbortSignal): Promise<Continuation | undefined | 'gone'> {
+    const location = point.location ?? this.options.location;
+    const ref = { jobId: point.jobId, ...(location ? { location } : {}) };
+    let response: { fields: ResultField[]; rows: ResultRow[]; totalRows: number };
+    try {
+      response = await this.results(ref, point.rowOffset, want, signal);
+    } catch (error) {
+      if (!signal?.aborted && errorReasons(error).some((r) => RESULT_GONE_REASONS.has(r))) return 'gone';
+      throw error;
+    }
+    const expected = listResultColumns(this.options.schema, query.fields);
+    if (response.fields.map((f) => f.name).join() !== expected.join()) return 'gone';
+    const slice = { fromMicros: BigInt(point.sliceFromMicros), toMicros: BigInt(point.sliceToMicros) };
+    // Rows of another query than the cursor's (a forged or stale resume point) would not follow its position.
+    const cursorMicros = BigInt(cursor.eventTimeMicros);
+    const eventTime = this.options.schema.eventTimeField;
+    const fits = (r: WireRecord) => {
+      const micros = rowMicros(r[eventTime]);
+      return micros <= cursorMicros && micros >= slice.fromMicros && micros < slice.toMicros;
+    };
+    let rows: WireRecord[];
+    try {
+      rows = decodeRows(response.fields, response.rows);
+      if (!rows.every(fits)) return 'gone';
+    } catch (error) {
+      if (error instanceof MalformedResponseError) return 'gone';
+      throw error;
+    }
+    const job: SliceJob = { ...ref, slice, totalRows: response.totalRows, capped: point.capped, fields: response.fields };
+    return this.consume(job, point.rowOffset, rows, cursor, query, read, want, signal);
+  }
+
+  /**
+   * Queries the slices below `start.upperMicros` newest first and reads their results until the page is full: undefined
+   * when it is or the window is read to its end, else where to continue (a job stopped at its row cap).
+   */
+  private async walkList(start: Continuation, query: ListQuery, read: ReadRow[], want: number, signal?: AbortSignal): Promise<Continuation | undefined> {
+    let restart: Continuation | undefined;
+    // Rows per partition seen so far: further slices stay wide enough for half a row cap, so a walk through dense
+    // partitions does not query many at once only to stop at the cap in the first and query the rest again.
+    let densest = 0;
+    const widestPartitions = () => (densest > 0 ? BigInt(Math.max(1, Math.floor(this.maxRowsPerQuery / 2 / densest))) : BigInt(Number.MAX_SAFE_INTEGER));
+    const readSlice = async (slice: Slice) => {
+      const sliceQuery = { ...query, ...slice, cursor: start.after };
+      const { job, rows } = await this.querySlice(buildListQuery(this.options.schema, this.table, sliceQuery, this.maxRowsPerQuery), slice, want - read.length, signal);
+      densest = Math.max(densest, job.totalRows / partitionsIn(slice, this.partitionMicros));
+      const next = await this.consume(job, 0, decodeRows(job.fields, rows), start.after, query, read, want, signal);
+      if (next?.sameSlice) restart = next;
+      return next === undefined || restart !== undefined;
+    };
+    await this.walkSlices(query.fromMicros, start.upperMicros, readSlice, widestPartitions);
+    return restart;
+  }
+
+  /**
+   * Appends the rows of `job` from `offset` (the first ones already fetched) until the page has `want` rows: undefined
+   * when it has, or the window's start is passed; else where the walk continues, the next older slice or, for a job
+   * stopped at its row cap, the same slice after its last row (`lastRead`: the row just before `offset`).
+   */
+  private async consume(
+    job: SliceJob,
+    offset: number,
+    fetched: WireRecord[],
+    lastRead: PageCursor | undefined,
+    query: ListQuery,
+    read: ReadRow[],
+    want: number,
+    signal?: AbortSignal,
+  ): Promise<Continuation | undefined> {
+    const eventTime = this.options.schema.eventTimeField;
+    let at = offset;
+    let batch = fetched;
+    let last = lastRead;
+    for (let fetches = 0; ; fetches++) {
+      for (const record of batch) {
+        // A window that starts later than the one the job was queried for (a default window moves every minute).
+        if (rowMicros(record[eventTime]) < query.fromMicros) return undefined;
+        read.push({ record, job, index: at++ });
+        last = this.keysetOf(record);
+        if (read.length >= want) return undefined;
+      }
+      if (at >= job.totalRows) break;
+      if (!job.jobId) throw new MalformedResponseError(`a result of ${job.totalRows} rows without a jobReference to read it`);
+      if (fetches > 0 && batch.length === 0) throw new MalformedResponseError(`a result of ${job.totalRows} rows ended at row ${at}`);
+      const more = await this.results({ jobId: job.jobId, ...(job.location ? { location: job.location } : {}) }, at, want - read.length, signal);
+      batch = decodeRows(more.fields, more.rows);
+    }
+    if (!job.capped) return { upperMicros: job.slice.fromMicros };
+    if (!last) throw new MalformedResponseError('a result at its row cap without rows');
+    return { upperMicros: pageUpperBound(job.slice.toMicros, last.eventTimeMicros), after: last, sameSlice: true };
+  }
+
+  /** The keyset position of a row: its event time and tie-breaker. */
+  private keysetOf(record: WireRecord): PageCursor {
     const tieName = this.options.schema.keyField ?? MESSAGE_ID_COLUMN;
-    const last = all.length > query.limit ? page[page.length - 1] : undefined;
-    const nextCursor = last
-      ? { eventTimeMicros: String(rowMicros(last[this.options.schema.eventTimeField])), tieBreaker: last[tieName] as string | number }
-      : undefined;
-    const records = page.map((r) => project(r, query.fields));
-    return nextCursor ? { records, nextCursor } : { records };
+    return { eventTimeMicros: String(rowMicros(record[this.options.schema.eventTimeField])), tieBreaker: record[tieName] as string | number };
   }
 
   /** The newest event with the key within the window (its latest copy), searched newest slice first, or undefined. */
@@ -151,8 +306,8 @@ export class BigQueryStore implements Store {
    * refuses as too expensive (which bills nothing) is read as its two halves instead, down to one partition; a
    * single partition over the byte budget fails the request with TOO_EXPENSIVE, never with a partial page.
    */
-  private async walkSlices(fromMicros: bigint, upperMicros: bigint, read: (slice: Slice) => Promise<boolean>): Promise<void> {
-    const slices = pageSlices(fromMicros, upperMicros, this.partitionMicros);
+  private async walkSlices(fromMicros: bigint, upperMicros: bigint, read: (slice: Slice) => Promise<boolean>, widestPartitions?: () => bigint): Promise<void> {
+    const slices = pageSlices(fromMicros, upperMicros, this.partitionMicros, widestPartitions);
     const halves: Slice[] = [];
     for (;;) {
       const slice = halves.pop() ?? slices.next().value;
@@ -174,6 +329,65 @@ export class BigQueryStore implements Store {
 
   /** Nothing to release: the client keeps no open connections of its own. */
   public async close(): Promise<void> {}
+
+  /**
+   * Runs one list statement to completion and returns its job and the first `count` rows of its result (fewer when
+   * the response is full: BigQuery caps each response's size); the rest stays in the job's result for later reads.
+   */
+  private async querySlice(query: BuiltQuery, slice: Slice, count: number, signal?: AbortSignal): Promise<{ job: SliceJob; rows: ResultRow[] }> {
+    const deadline = Date.now() + this.options.queryTimeoutMs;
+    try {
+      const request = { ...this.queryRequest(query, 'list-records'), maxResults: count };
+      let response = await this.call({ method: 'POST', uri: '/queries', json: request }, deadline, signal);
+      const ref = response.jobReference?.jobId ? { jobId: response.jobReference.jobId, ...(response.jobReference.location ? { location: response.jobReference.location } : {}) } : undefined;
+      while (response.jobComplete !== true) {
+        if (!ref) throw new MalformedResponseError('an unfinished query without a jobReference');
+        response = await this.call(this.resultsRequest(ref, 0, count, deadline), deadline, signal);
+      }
+      const { fields, totalRows } = finishedResult(response);
+      return { job: { ...ref, slice, totalRows, capped: totalRows >= this.maxRowsPerQuery, fields }, rows: response.rows ?? [] };
+    } catch (error) {
+      throw this.storeError(error, signal);
+    }
+  }
+
+  /**
+   * Up to `count` rows of a finished job's result from row `startIndex` (`jobs.getQueryResults`: reads the job's result
+   * table, runs no query and bills nothing), with the result's columns and size.
+   */
+  private async results(ref: { jobId: string; location?: string }, startIndex: number, count: number, signal?: AbortSignal): Promise<{ fields: ResultField[]; rows: ResultRow[]; totalRows: number }> {
+    const deadline = Date.now() + this.options.queryTimeoutMs;
+    try {
+      let response: QueryResponse;
+      do response = await this.call(this.resultsRequest(ref, startIndex, count, deadline), deadline, signal);
+      while (response.jobComplete !== true);
+      return { ...finishedResult(response), rows: response.rows ?? [] };
+    } catch (error) {
+      throw this.storeError(error, signal);
+    }
+  }
+
+  /** The `jobs.getQueryResults` request for rows `startIndex..startIndex + count - 1`, waiting at most until the deadline. */
+  private resultsRequest(ref: { jobId: string; location?: string }, startIndex: number, count: number, deadline: number) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw timeout(this.options.queryTimeoutMs);
+    return {
+      uri: `/queries/${encodeURIComponent(ref.jobId)}`,
+      qs: {
+        ...(ref.location ? { location: ref.location } : {}),
+        startIndex,
+        maxResults: count,
+        timeoutMs: remaining,
+        'formatOptions.useInt64Timestamp': true,
+      },
+    };
+  }
+
+  /** The StoreError an error stands for, the caller's abort reason, or the error itself (a deployment bug). */
+  private storeError(error: unknown, signal?: AbortSignal): unknown {
+    if (signal?.aborted) return signal.reason;
+    return toStoreError(error) ?? error;
+  }
 
   /** Runs one statement to completion and returns every result row, or throws a StoreError. */
   private async run(query: BuiltQuery, route: Route, signal?: AbortSignal): Promise<{ fields: ResultField[]; rows: ResultRow[] }> {
@@ -266,6 +480,28 @@ function project(row: WireRecord, fields: readonly string[]): WireRecord {
   const out: WireRecord = {};
   for (const name of fields) out[name] = row[name] ?? null;
   return out;
+}
+
+/** The columns and size of a finished job's result, as a response states them. */
+function finishedResult(response: QueryResponse): { fields: ResultField[]; totalRows: number } {
+  const fields = response.schema?.fields;
+  if (!Array.isArray(fields)) throw new MalformedResponseError('a finished query without a schema');
+  const totalRows = Number(response.totalRows);
+  if (!Number.isSafeInteger(totalRows) || totalRows < 0) throw new MalformedResponseError(`totalRows ${JSON.stringify(response.totalRows)} is not a row count`);
+  return { fields, totalRows };
+}
+
+/** Where a row sits in its job's result, for the next page's cursor. */
+function resumePointOf(row: ReadRow): ResumePoint {
+  const { job } = row;
+  return {
+    jobId: job.jobId!,
+    ...(job.location ? { location: job.location } : {}),
+    rowOffset: row.index,
+    sliceFromMicros: String(job.slice.fromMicros),
+    sliceToMicros: String(job.slice.toMicros),
+    capped: job.capped,
+  };
 }
 
 /** Microseconds of a decoded TIMESTAMP, for the cursor. */

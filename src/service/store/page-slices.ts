@@ -28,9 +28,10 @@ export interface Slice {
 
 /**
  * The slices of `[fromMicros, upperMicros)`, newest first: the part of the partition holding `upperMicros - 1`, then
- * 1, 2, 4, ... whole partitions, the last one cut at `fromMicros`.
+ * 1, 2, 4, ... whole partitions, the last one cut at `fromMicros`. `widestPartitions`, asked before each further slice,
+ * caps its width (the BigQuery store keeps a slice's rows under its row cap once it has seen how dense they are).
  */
-export function* pageSlices(fromMicros: bigint, upperMicros: bigint, partitionMicros: bigint): Generator<Slice> {
+export function* pageSlices(fromMicros: bigint, upperMicros: bigint, partitionMicros: bigint, widestPartitions?: () => bigint): Generator<Slice> {
   let to = upperMicros;
   let lower = floorTo(upperMicros - 1n, partitionMicros);
   let width = partitionMicros;
@@ -38,6 +39,8 @@ export function* pageSlices(fromMicros: bigint, upperMicros: bigint, partitionMi
     const from = lower > fromMicros ? lower : fromMicros;
     yield { fromMicros: from, toMicros: to };
     to = from;
+    const widest = widestPartitions ? widestPartitions() * partitionMicros : width;
+    if (widest < width) width = widest > partitionMicros ? widest : partitionMicros;
     lower = from - width;
     width *= 2n;
   }
@@ -48,6 +51,11 @@ export function pageUpperBound(toMicros: bigint, cursorEventTimeMicros?: string)
   if (cursorEventTimeMicros === undefined) return toMicros;
   const afterCursor = BigInt(cursorEventTimeMicros) + 1n;
   return afterCursor < toMicros ? afterCursor : toMicros;
+}
+
+/** How many partitions a slice touches. */
+export function partitionsIn(slice: Slice, partitionMicros: bigint): number {
+  return Number((floorTo(slice.toMicros - 1n, partitionMicros) - floorTo(slice.fromMicros, partitionMicros)) / partitionMicros) + 1;
 }
 
 function floorTo(micros: bigint, unit: bigint): bigint {

@@ -165,7 +165,10 @@ function encodedBytes(value: unknown): number {
   return value === undefined ? 16 : Buffer.byteLength(JSON.stringify(value));
 }
 
-/** The cache key of a list query: every input that changes the answer, with filters in a fixed order. */
+/**
+ * The cache key of a list query: every input that changes the answer, with filters in a fixed order. A cursor counts
+ * by its keyset position only: its resume point changes where the store reads, never what the page holds.
+ */
 export function listQueryKey(query: ListQuery): string {
   const filters = Object.keys(query.filters)
     .sort()

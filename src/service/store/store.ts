@@ -10,12 +10,41 @@ export type WireValue = string | number | boolean | null | WireValue[] | { [key:
 /** One record as the API returns it: exposed columns only, already in wire form. */
 export type WireRecord = Record<string, WireValue>;
 
-/** Where the previous page stopped: the last row's event time and tie-breaker (key, else message_id). */
+/**
+ * Where the previous page stopped: the last row's event time and tie-breaker (key, else message_id), which any store
+ * can continue from exactly, and optionally where the next row sits in a finished query's result (BigQuery store).
+ */
 export interface PageCursor {
   /** Event time of the last row returned, in microseconds since the epoch, as a decimal string. */
   readonly eventTimeMicros: string;
   /** Key (or message_id when the schema has no key) of the last row returned. */
   readonly tieBreaker: string | number;
+  /**
+   * The row after the last one returned, inside the result of the query that read it: reading on from there bills
+   * nothing. Only a hint: a store falls back to the keyset position when the result is gone.
+   *
+   * @default - none: the next page queries from the keyset position
+   */
+  readonly resume?: ResumePoint;
+}
+
+/** A row inside the result of a BigQuery query job, and the slice of the window that query covered. */
+export interface ResumePoint {
+  /** The job's id (in the store's own project). */
+  readonly jobId: string;
+  /**
+   * The job's location, e.g. `EU`.
+   *
+   * @default - the store's location
+   */
+  readonly location?: string;
+  /** Zero-based index of the row in the job's result. */
+  readonly rowOffset: number;
+  /** The slice `[from, to)` of the window the job read, in microseconds since the epoch, as decimal strings. */
+  readonly sliceFromMicros: string;
+  readonly sliceToMicros: string;
+  /** The job stopped at the store's row cap: rows of the slice may follow its last row. */
+  readonly capped: boolean;
 }
 
 /** A time-bounded, paginated read. `from` is inclusive, `to` exclusive; the API has checked the window. */

@@ -79,11 +79,14 @@ export interface FakeBigQueryOptions {
 
 interface Job {
   readonly id: string;
+  readonly projectId: string;
   readonly location?: string;
   readonly result: QueryResult;
   readonly bytesProcessed: bigint;
   readonly bytesBilled: bigint;
   pendingPolls: number;
+  /** The result table is gone (BigQuery keeps an anonymous result about 24 hours): getQueryResults answers 404. */
+  expired: boolean;
 }
 
 /** A running fake BigQuery. */
@@ -119,6 +122,19 @@ export class FakeBigQuery {
   /** Scripts the next requests, one step each, in order. */
   public enqueue(...steps: Step[]): void {
     this.steps.push(...steps);
+  }
+
+  /** Ids of the jobs run so far, oldest first. */
+  public get jobIds(): string[] {
+    return [...this.jobs.keys()];
+  }
+
+  /** Drops the results of these jobs (default: all so far), as BigQuery does about 24 hours after a query. */
+  public expireResults(jobIds: readonly string[] = this.jobIds): void {
+    for (const id of jobIds) {
+      const job = this.jobs.get(id);
+      if (job) job.expired = true;
+    }
   }
 
   /** Forgets recorded requests, scripted steps and jobs. */
@@ -195,20 +211,26 @@ export class FakeBigQuery {
       return;
     }
     this.costs.push({ sql: request.query, bytesProcessed, bytesBilled: billed });
-    const job: Job = { id: `job_${randomUUID().replace(/-/g, '')}`, location: request.location ?? 'US', result, bytesProcessed, bytesBilled: billed, pendingPolls };
+    const job: Job = { id: `job_${randomUUID().replace(/-/g, '')}`, projectId, location: request.location ?? 'US', result, bytesProcessed, bytesBilled: billed, pendingPolls, expired: false };
     this.jobs.set(job.id, job);
     const jobReference = { projectId, jobId: job.id, location: job.location };
     if (pendingPolls > 0) {
       sendJson(res, { kind: 'bigquery#queryResponse', jobReference, jobComplete: false });
       return;
     }
-    sendJson(res, { kind: 'bigquery#queryResponse', jobReference, ...this.page(job, 0, request.maxResults) });
+    // jobs.query states what the query billed; getQueryResults (below) reads the result again and bills nothing.
+    sendJson(res, { kind: 'bigquery#queryResponse', jobReference, ...this.page(job, 0, request.maxResults), totalBytesBilled: String(job.bytesBilled) });
   }
 
   private async results(projectId: string, jobId: string, params: URLSearchParams, res: ServerResponse): Promise<void> {
     const job = this.jobs.get(jobId);
-    if (!job) {
-      sendError(res, 404, 'notFound', `Not found: Job ${projectId}:${jobId}`);
+    // Jobs live in their project (and location): another project's id names no job of this one.
+    if (!job || job.projectId !== projectId || (params.has('location') && params.get('location') !== job.location)) {
+      sendError(res, 404, 'notFound', `Not found: Job ${projectId}:${params.get('location') ?? 'US'}.${jobId}`);
+      return;
+    }
+    if (job.expired) {
+      sendError(res, 404, 'notFound', `Not found: Table ${projectId}:_${job.id.slice(4, 12)}.anon${job.id.slice(12)} was not found in location ${job.location}`);
       return;
     }
     const jobReference = { projectId, jobId, location: job.location };
@@ -224,8 +246,9 @@ export class FakeBigQuery {
     sendJson(res, { kind: 'bigquery#getQueryResultsResponse', jobReference, ...this.page(job, start, maxResults) });
   }
 
+  /** One page of a result: `maxResults` rows from `start`, never more than `pageSize` (BigQuery's 10 MB per response). */
   private page(job: Job, start: number, maxResults?: number): Record<string, unknown> {
-    const size = Math.max(1, maxResults ?? this.pageSize);
+    const size = Math.max(1, Math.min(maxResults ?? this.pageSize, this.pageSize));
     const rows = job.result.rows.slice(start, start + size);
     const next = start + size < job.result.rows.length ? String(start + size) : undefined;
     return {
@@ -236,7 +259,6 @@ export class FakeBigQuery {
       ...(rows.length > 0 ? { rows } : {}),
       ...(next ? { pageToken: next } : {}),
       totalBytesProcessed: String(job.bytesProcessed),
-      totalBytesBilled: String(job.bytesBilled),
       cacheHit: false,
     };
   }
