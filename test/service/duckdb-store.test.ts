@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Field, FieldMode, RecordSchema } from '../../src/schema';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
-import { describeStoreContract } from './store-contract';
+import { describeStoreContract, listAll } from './store-contract';
 import { T0, flightEvents, published } from './store-contract-data';
 
 describeStoreContract('DuckDB', async (schema, events) => {
@@ -19,6 +19,27 @@ describeStoreContract('DuckDB ranking the window per read', async (schema, event
   await store.insert(events);
   return store;
 });
+
+// Events in shuffled batches (out of event-time order), the index re-sorted after every write: the contract's reads
+// meet it unsorted, being rewritten, and sorted, and writes between pages land in a re-sorted index.
+describeStoreContract('DuckDB re-sorting its index after every write', async (schema, events) => {
+  const store = await DuckDbStore.create({ schema, unsortedIndexRows: 1 });
+  const shuffled = shuffle(events, 7);
+  for (let i = 0; i < shuffled.length; i += 500) await store.insert(shuffled.slice(i, i + 500));
+  return store;
+});
+
+/** A deterministic shuffle (the same order on every run). */
+function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 
 const required = { mode: FieldMode.REQUIRED };
 const tiny = new RecordSchema({
@@ -180,6 +201,92 @@ describe('the write-time index of the DuckDB store', () => {
     expect((await indexed.list(all)).records[0]).toEqual({ id: 'c', state: 'raw' });
     await indexed.close();
     await ranked.close();
+  });
+
+  /** 400 events over 400 minutes, keys shuffled against time, every tenth with an older and a later copy. */
+  const manyEvents = () => {
+    const events = [];
+    for (let i = 0; i < 400; i++) {
+      const record = (state: string) => ({ id: `k${String((i * 37) % 400).padStart(3, '0')}`, event_time: T0 + BigInt(i) * 60_000_000n, state });
+      events.push(published(record(i % 3 === 0 ? 'even' : 'odd'), `m${i}`, T0 + 10n));
+      if (i % 10 === 0) events.push(published(record('stale'), `m${i}-old`, T0), published(record('late'), `m${i}-late`, T0 + 20n));
+    }
+    return events;
+  };
+  /** The reference answer: each event's latest copy, newest first, the key breaking ties. */
+  const expected = (state?: string) =>
+    manyEvents()
+      .filter((e, _, events) => e.messageId.endsWith('-late') || (!e.messageId.endsWith('-old') && !events.some((c) => c.messageId === `${e.messageId}-late`)))
+      .map((e) => ({ id: e.record.id as string, state: e.record.state as string, t: e.record.event_time as bigint }))
+      .filter((r) => state === undefined || r.state === state)
+      .sort((a, b) => (a.t === b.t ? (a.id < b.id ? 1 : -1) : a.t < b.t ? 1 : -1))
+      .map(({ id, state }) => ({ id, state }));
+  const wide = { ...all, toMicros: T0 + 8n * 3_600_000_000n };
+  const pagesOf = async (store: DuckDbStore, filters: Record<string, string> = {}) => (await listAll(store, { ...wide, limit: 7, filters })).records;
+
+  test('pages stay exact while batches arrive out of event-time order, before and after the index is re-sorted', async () => {
+    const store = await DuckDbStore.create({ schema: keyed, unsortedIndexRows: 1_000_000 });
+    const events = shuffle(manyEvents(), 3);
+    for (let i = 0; i < events.length; i += 50) {
+      await store.insert(events.slice(i, i + 50));
+      if (i === 200) await store.sortIndex(); // a sorted part, then an unsorted tail after it
+    }
+    expect(await pagesOf(store)).toEqual(expected());
+    expect(await pagesOf(store, { state: 'even' })).toEqual(expected('even'));
+    await store.sortIndex();
+    expect(await pagesOf(store)).toEqual(expected());
+    expect(await pagesOf(store, { state: 'late' })).toEqual(expected('late'));
+    // A later copy of a known event updates its row where it is: the index stays sorted.
+    await store.insert(events.filter((e) => e.messageId.endsWith('-late')).map((e) => ({ ...e, messageId: `${e.messageId}-again`, publishTimeMicros: T0 + 30n })));
+    // Sorted in list order: event time, newest first, in the order rows are stored.
+    const stored = await store.withReadOnlyConnection(async (c) => (await c.runAndReadAll('SELECT epoch_us(event_time)::VARCHAR AS t FROM records_latest')).getRowObjectsJson());
+    const times = stored.map((r) => BigInt(r.t as string));
+    expect(times).toHaveLength(400);
+    expect(times.every((t, i) => i === 0 || times[i - 1] >= t)).toBe(true);
+    await store.close();
+  });
+
+  test('a re-sort neither loses nor copies events written or read while it is queued or running', async () => {
+    const store = await DuckDbStore.create({ schema: keyed, unsortedIndexRows: 1 });
+    const events = shuffle(manyEvents(), 5);
+    const work: Array<Promise<unknown>> = [];
+    for (let i = 0; i < events.length; i += 40) {
+      work.push(store.insert(events.slice(i, i + 40)), store.sortIndex(), store.list({ ...wide, limit: 5 }));
+    }
+    const results = await Promise.allSettled(work);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    // Every page read during the writes was exact for some moment: no key twice, no stale copy.
+    for (const r of results) {
+      const records = r.status === 'fulfilled' && (r.value as { records?: Array<{ id: string; state: string }> })?.records;
+      if (!records) continue;
+      expect(new Set(records.map((x) => x.id)).size).toBe(records.length);
+      expect(records.filter((x) => x.state === 'stale')).toEqual([]);
+    }
+    expect(await pagesOf(store)).toEqual(expected());
+    const count = await store.withReadOnlyConnection(async (c) => (await c.runAndReadAll('SELECT count(*)::INTEGER AS n FROM records_latest')).getRowObjectsJson());
+    expect(count).toEqual([{ n: 400 }]);
+    await store.close();
+  });
+
+  test('close() does not wait for a re-sort: it rolls back or completes, and the file keeps every event once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duckdb-sort-'));
+    try {
+      const path = join(dir, 'sorting.duckdb');
+      const store = await DuckDbStore.create({ schema: keyed, path, unsortedIndexRows: 1_000_000 });
+      await store.insert(shuffle(manyEvents(), 9));
+      const sorting = store.sortIndex().then(
+        () => 'sorted',
+        (e) => (e instanceof StoreError ? 'interrupted' : `failed: ${(e as Error).message}`),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      await store.close();
+      expect(['sorted', 'interrupted']).toContain(await sorting);
+      const reopened = await DuckDbStore.create({ schema: keyed, path });
+      expect(await pagesOf(reopened)).toEqual(expected());
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a database file from before the index gets it built at open', async () => {

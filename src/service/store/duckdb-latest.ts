@@ -24,7 +24,7 @@ export function latestTableName(tableName: string): string {
 }
 
 /** `CREATE TABLE` of the index: key, event time, copy order, clustering columns, wire JSON; one row per event. */
-export function createLatestTableSql(schema: RecordSchema, tableName: string): string {
+export function createLatestTableSql(schema: RecordSchema, tableName: string, indexName = latestTableName(tableName)): string {
   const key = schema.field(schema.keyField!)!;
   const eventTime = quoteIdent(schema.eventTimeField);
   const clustering = clusteringColumns(schema).map((name) => `${quoteIdent(name)} ${duckDbType(schema.field(name)!)}`);
@@ -37,7 +37,7 @@ export function createLatestTableSql(schema: RecordSchema, tableName: string): s
     `${quoteIdent(LATEST_WIRE)} VARCHAR NOT NULL`,
     `PRIMARY KEY (${quoteIdent(LATEST_KEY)}, ${eventTime})`,
   ];
-  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(latestTableName(tableName))} (${columns.join(', ')})`;
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(indexName)} (${columns.join(', ')})`;
 }
 
 /** The temporary table new rows' wire forms are appended to (rowid of the records row, wire JSON). */
@@ -60,9 +60,34 @@ export function upsertLatestSql(schema: RecordSchema, tableName: string): string
     `INSERT INTO ${latest} SELECT ${values.join(', ')}`,
     `FROM ${quoteIdent(`${latestTableName(tableName)}_staging`)} s JOIN ${quoteIdent(tableName)} r ON r.rowid = s."__row"`,
     `QUALIFY row_number() OVER (PARTITION BY r.${key}, r.${eventTime} ORDER BY r."publish_time" DESC, r."message_id" DESC) = 1`,
+    // New events go to the end of the index, the unsorted tail: in list order, so each batch is one sorted run.
+    `ORDER BY r.${eventTime} DESC, r.${key} DESC`,
     `ON CONFLICT (${quoteIdent(LATEST_KEY)}, ${eventTime}) DO UPDATE SET ${updated.join(', ')}`,
     `WHERE excluded."publish_time" > ${latest}."publish_time" OR (excluded."publish_time" = ${latest}."publish_time" AND excluded."message_id" > ${latest}."message_id")`,
   ].join('\n');
+}
+
+/**
+ * Rewrites the index in list order (event time, then key, newest first), in one transaction: a sorted copy replaces
+ * it. A list page is a top-N over the window, and on a sorted index the scan meets the page's rows first; the top-N
+ * then raises its bound at once and DuckDB's min/max zone maps skip the rest of the window (~4x less work per page on
+ * the sample data than on an index filled in arrival order). Upserts keep a row where it is, so only new events,
+ * appended after the sorted part, are out of order until the next rewrite.
+ */
+export function sortLatestSql(schema: RecordSchema, tableName: string): string[] {
+  const latest = latestTableName(tableName);
+  const sorted = `${latest}_sorted`;
+  const eventTime = quoteIdent(schema.eventTimeField);
+  const columns = [LATEST_KEY, schema.eventTimeField, 'publish_time', 'message_id', ...clusteringColumns(schema), LATEST_WIRE].map(quoteIdent).join(', ');
+  return [
+    'BEGIN TRANSACTION',
+    `DROP TABLE IF EXISTS ${quoteIdent(sorted)}`,
+    createLatestTableSql(schema, tableName, sorted),
+    `INSERT INTO ${quoteIdent(sorted)} (${columns}) SELECT ${columns} FROM ${quoteIdent(latest)} ORDER BY ${eventTime} DESC, ${quoteIdent(LATEST_KEY)} DESC`,
+    `DROP TABLE ${quoteIdent(latest)}`,
+    `ALTER TABLE ${quoteIdent(sorted)} RENAME TO ${quoteIdent(latest)}`,
+    'COMMIT',
+  ];
 }
 
 /** A list page from the index: wire JSON, event time and key of up to `limit + 1` events, newest first. */

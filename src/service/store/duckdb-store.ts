@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue, blobValue, timestampValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBTimestampValue, DuckDBValue, blobValue, timestampValue } from '@duckdb/node-api';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordSchema } from '../../schema/record-schema';
@@ -8,8 +8,8 @@ import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql,
 import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
 import { StoreError, StoreErrorKind } from './errors';
-import { buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, latestTableName, upsertLatestSql } from './duckdb-latest';
-import type { GetQuery, ListQuery, Page, Store, StoredEvent, WireRecord } from './store';
+import { buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, latestTableName, sortLatestSql, upsertLatestSql } from './duckdb-latest';
+import type { GetQuery, ListQuery, Page, PageCursor, Store, StoredEvent, WireRecord } from './store';
 
 /** Options of `DuckDbStore.create`. */
 export interface DuckDbStoreOptions {
@@ -54,6 +54,15 @@ export interface DuckDbStoreOptions {
    * @default true
    */
   readonly readIndex?: boolean;
+  /**
+   * New events the write-time index may hold out of list order (appended after its sorted part) before the write
+   * that adds them queues a re-sort of the whole index; at least an eighth of the index is let through first, so
+   * re-sorting costs each event a bounded number of copies however the index grows. A smaller tail (from 1,024 rows,
+   * or this limit if lower) is re-sorted once writes pause for a second; a tail below that costs reads little.
+   *
+   * @default 4096
+   */
+  readonly unsortedIndexRows?: number;
   /**
    * Starts the deadline of one query: calls `onDeadline` once `ms` have passed, unless the returned function cancels
    * it first. A seam for tests that decide exactly when a deadline passes (while a query runs, while its statement
@@ -101,6 +110,12 @@ const NO_ROWID = /Binder Error.*"rowid"/s;
 const DYNAMIC_IN_FILTER_ROWS = 1001;
 /** Prepared statements kept per read connection: one per query shape (fields, filters, cursor), oldest dropped first. */
 const PREPARED_PER_CONNECTION = 64;
+/** Pause of the writes after which an index with an unsorted tail is re-sorted (a bulk load ends, traffic stops). */
+const SORT_WHEN_IDLE_MS = 1000;
+/** The smallest unsorted tail re-sorted in a pause: a trickle of events must not rewrite the whole index each time. */
+const SORT_WHEN_IDLE_MIN_ROWS = 1024;
+/** The unsorted tail may grow to this share of the index before a write re-sorts it (amortizes the rewrites). */
+const UNSORTED_SHARE = 1 / 8;
 
 /**
  * The local and test store: embedded DuckDB holding the same table a BigQuery subscription fills (record fields
@@ -141,7 +156,9 @@ export class DuckDbStore implements Store {
     for (let i = 0; i < Math.max(1, options.readConnections ?? availableParallelism()); i++) readers.push(await instance.connect());
     const store = new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000, options.startDeadline ?? timerDeadline);
     store.indexStale = options.readIndex === false;
-    // A database file written before the index existed: build it once from the records.
+    store.unsortedIndexLimit = options.unsortedIndexRows ?? 4096;
+    // A database file written before the index existed: build it once from the records. Either way the order of an
+    // existing file's index is unknown: it counts as unsorted (re-sorted in the background, the store answers meanwhile).
     if (options.schema.keyField) await store.afterWrites(() => store.indexRowsAfter(-1n, true));
     return store;
   }
@@ -166,6 +183,14 @@ export class DuckDbStore implements Store {
   private indexStale = false;
   /** Statements prepared on each read connection, by SQL text: planning costs about as much as a small query. */
   private readonly prepared = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
+  /** Rows of the write-time index in list order: its size when it was last sorted (new events are appended after them). */
+  private sortedIndexRows = 0;
+  private unsortedIndexLimit = 4096;
+  /** The re-sort queued behind the writes, if any: one at a time is enough. */
+  private sortQueued?: Promise<void>;
+  /** Set while a re-sort runs on the writing connection: close() interrupts it rather than wait for it. */
+  private sorting = false;
+  private sortWhenIdle?: ReturnType<typeof setTimeout>;
 
   private constructor(
     /** The schema of the stored records. */
@@ -196,8 +221,9 @@ export class DuckDbStore implements Store {
    * column again: a 24 h page took three), the records already in wire form.
    */
   private async listFromIndex(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const rows = await this.read(buildLatestListQuery(this.schema, this.tableName, query), signal);
-    return pageOf(rows, query.limit, (row) => pick(JSON.parse(row.__wire as string) as WireRecord, query.fields));
+    const { wires, nextCursor } = await this.readResult(buildLatestListQuery(this.schema, this.tableName, query), signal, (result) => indexRows(result, query.limit));
+    const records = wires.map((wire) => pick(JSON.parse(wire) as WireRecord, query.fields));
+    return nextCursor ? { records, nextCursor } : { records };
   }
 
   private async listRows(query: ListQuery, signal?: AbortSignal): Promise<Array<Record<string, DuckDBValue>>> {
@@ -301,12 +327,15 @@ export class DuckDbStore implements Store {
 
   private async closeWhenIdle(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.sortWhenIdle);
     for (const waiter of this.waiting.splice(0)) waiter.reject(closedError());
     // A connection closed under a running query leaves that query's worker blocked for good, and the process can
     // then never exit (not even through process.exit, which joins the worker threads): wait for every query first.
     const readersBack = new Promise<void>((resolve) => (this.allReadersBack = resolve));
     const interruptBusy = () => {
       for (const reader of this.readers) if (!this.idle.includes(reader)) reader.interrupt();
+      // A re-sort only speeds reads up: a stop (SIGTERM leaves little time) does not wait for one; it rolls back.
+      if (this.sorting) this.connection.interrupt();
     };
     interruptBusy();
     // Repeated for the same reason as a read's own interrupt: one sent just before a query starts is dropped.
@@ -368,6 +397,61 @@ export class DuckDbStore implements Store {
     if (lastRow !== undefined) await this.indexRowsAfter(lastRow, false);
   }
 
+  /**
+   * Sorts the write-time index in list order now (after the writes queued before), so that list pages read no more
+   * of it than they return (see sortLatestSql). Writes do this on their own; tests and benchmarks call it to start
+   * from a known order.
+   */
+  public sortIndex(): Promise<void> {
+    return this.afterWrites(() => this.sortIndexNow());
+  }
+
+  private async sortIndexNow(): Promise<void> {
+    if (!this.schema.keyField || this.indexStale || this.closed) return;
+    this.sorting = true;
+    try {
+      for (const sql of sortLatestSql(this.schema, this.tableName)) await this.connection.run(sql);
+    } catch (e) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw this.storeError(e);
+    } finally {
+      this.sorting = false;
+    }
+    this.sortedIndexRows = await this.indexRowCount();
+  }
+
+  private async indexRowCount(): Promise<number> {
+    const reader = await this.connection.runAndReadAll(`SELECT count(*)::INTEGER FROM ${quoteIdent(latestTableName(this.tableName))}`);
+    return reader.getRows()[0][0] as number;
+  }
+
+  /**
+   * After new events entered the index: queues a re-sort once its unsorted tail is past the limit, else (unless the
+   * tail is small) re-sorts it when writes pause. Both run behind the writes: no write overlaps a re-sort, so none is
+   * lost or copied twice.
+   */
+  private sortLater(indexRows: number): void {
+    const unsorted = indexRows - this.sortedIndexRows;
+    if (unsorted <= 0 || this.closed) return;
+    clearTimeout(this.sortWhenIdle);
+    this.sortWhenIdle = undefined;
+    if (unsorted < Math.max(this.unsortedIndexLimit, indexRows * UNSORTED_SHARE)) {
+      if (unsorted < Math.min(this.unsortedIndexLimit, SORT_WHEN_IDLE_MIN_ROWS)) return;
+      this.sortWhenIdle = setTimeout(() => this.queueSort(), SORT_WHEN_IDLE_MS);
+      // A pending re-sort is no reason to keep the process alive.
+      this.sortWhenIdle.unref();
+      return;
+    }
+    this.queueSort();
+  }
+
+  private queueSort(): void {
+    // A failed re-sort rolls back and leaves the index as it was, unsorted but exact: the next write tries again.
+    this.sortQueued ??= this.afterWrites(() => this.sortIndexNow())
+      .catch(() => undefined)
+      .finally(() => (this.sortQueued = undefined));
+  }
+
   /** The highest rowid of the records table (rows are appended, never deleted: new rows get higher rowids). */
   private async lastRowid(): Promise<bigint> {
     const reader = await this.connection.runAndReadAll(`SELECT coalesce(max(rowid), -1) FROM ${quoteIdent(this.tableName)}`);
@@ -376,11 +460,13 @@ export class DuckDbStore implements Store {
 
   /**
    * Puts the records after `rowid` into the write-time index, in wire form, each event's latest copy winning. With
-   * `onlyIfEmpty`, only when the index is empty (a database file from before the index).
+   * `onlyIfEmpty`, only when the index is empty (a database file from before the index); else schedules its re-sort.
    */
   private async indexRowsAfter(rowid: bigint, onlyIfEmpty: boolean): Promise<void> {
-    const latest = quoteIdent(latestTableName(this.tableName));
-    if (onlyIfEmpty && (await this.connection.runAndReadAll(`SELECT count(*) FROM ${latest}`)).getRows()[0][0] !== 0n) return;
+    if (onlyIfEmpty) {
+      const indexRows = await this.indexRowCount();
+      if (indexRows > 0) return this.sortLater(indexRows);
+    }
     const table = quoteIdent(this.tableName);
     const reader = await this.connection.runAndReadAll(`SELECT rowid AS "__row", * FROM ${table} WHERE rowid > $after`, { after: rowid });
     const rows = reader.getRowObjects();
@@ -402,6 +488,7 @@ export class DuckDbStore implements Store {
     } finally {
       await this.connection.run(`DELETE FROM ${quoteIdent(staging)}`);
     }
+    this.sortLater(await this.indexRowCount());
   }
 
   private async appendDeadLetters(deadLetters: Array<DeadLetter & { event: StoredEvent }>): Promise<void> {
@@ -428,7 +515,16 @@ export class DuckDbStore implements Store {
     return record;
   }
 
-  private async read(query: BoundQuery, signal?: AbortSignal): Promise<Array<Record<string, DuckDBValue>>> {
+  private read(query: BoundQuery, signal?: AbortSignal): Promise<Array<Record<string, DuckDBValue>>> {
+    return this.readResult(query, signal);
+  }
+
+  /**
+   * Runs a read on an idle read connection, under the deadline and the caller's abort signal. `collect` takes what
+   * the caller needs from the materialized result (its chunks are read synchronously, without a round trip to the
+   * database per chunk); by default every row as an object.
+   */
+  private async readResult<T = Array<Record<string, DuckDBValue>>>(query: BoundQuery, signal?: AbortSignal, collect?: (result: DuckDBMaterializedResult) => T): Promise<T> {
     this.assertOpen();
     const connection = await this.acquire();
     let timedOut = false;
@@ -452,8 +548,9 @@ export class DuckDbStore implements Store {
       // The deadline or the caller's abort passed while preparing: that interrupt reached no query, so stop here.
       if (timedOut || signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, `the query did not start within ${this.queryTimeoutMs} ms`);
       statement.bind(query.params);
+      if (collect) return collect(await statement.run());
       const reader = await statement.runAndReadAll();
-      return reader.getRowObjects();
+      return reader.getRowObjects() as T;
     } catch (e) {
       if (e instanceof StoreError) throw e;
       if (this.closed) throw new StoreError(StoreErrorKind.UNAVAILABLE, 'the local database closed while the query ran', 5, { cause: e });
@@ -522,6 +619,35 @@ function pick(record: WireRecord, fields: readonly string[]): WireRecord {
   const out: WireRecord = {};
   for (const name of fields) out[name] = record[name] ?? null;
   return out;
+}
+
+/**
+ * The wire texts of an index list query's rows (wire, event time, key; up to `limit + 1`), and the cursor at the
+ * `limit`th row when there is one more: other values are not converted, a page needs none of them.
+ */
+function indexRows(result: DuckDBMaterializedResult, limit: number): { wires: string[]; nextCursor?: PageCursor } {
+  const wires: string[] = [];
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    const column = chunk.getColumnVector(0);
+    for (let row = 0; row < chunk.rowCount; row++) {
+      if (wires.length < limit) {
+        wires.push(column.getItem(row) as string);
+        continue;
+      }
+      // One row more than the page: the cursor is at the page's last row, the previous one.
+      const [lastChunk, lastRow] = row > 0 ? [chunk, row - 1] : [result.getChunk(c - 1), result.getChunk(c - 1).rowCount - 1];
+      const tieBreaker = lastChunk.getColumnVector(2).getItem(lastRow);
+      return {
+        wires,
+        nextCursor: {
+          eventTimeMicros: (lastChunk.getColumnVector(1).getItem(lastRow) as DuckDBTimestampValue).micros.toString(),
+          tieBreaker: typeof tieBreaker === 'bigint' ? int64ToWire(tieBreaker) : String(tieBreaker),
+        },
+      };
+    }
+  }
+  return { wires };
 }
 
 /** A page from up to `limit + 1` rows: the first `limit` as records, and a cursor at the last of them when more remain. */
