@@ -192,14 +192,16 @@ describe('the store under a byte budget', () => {
     await expect(list).rejects.toMatchObject({ kind: StoreErrorKind.TOO_EXPENSIVE });
   });
 
-  test('the API answers 400 naming the window and the fields to narrow, never a 5xx', async () => {
+  test('the API answers 400 naming the partition over the budget and what helps, never a 5xx', async () => {
     useEngine({ widthScale: 1_000_000n });
     const store = createBigQueryStore({ ...storeOptions(50n * MB), cache: false });
     const api = createApp({ store, schema, config: { pipelineName: 'probe', maxQueryWindowDays: 31 }, logger: silentLogger });
     const response = await api.request('/v1/records?from=2024-05-01T00:00:00Z&to=2024-05-04T00:00:00Z');
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(body.error.message).toMatch(/^the query would bill \d+ bytes, over the limit of 52428800 bytes per query; narrow the window \(from, to\)/);
+    expect(body.error.message).toMatch(
+      /^the query would bill \d+ bytes, over the limit of 52428800 bytes per query, and one DAY partition \(from 2024-05-03T00:00:00\.000000Z\) alone is over it; a narrower window bills the same whole partition: request fewer fields, or ask the API's operator for HOUR partitions or a higher byte budget \(MAX_BYTES_BILLED\)$/,
+    );
   });
 
   test('a page bills the partitions holding its rows, whatever the window; later pages read on in its result', async () => {

@@ -22,7 +22,7 @@ export function toApiError(err: unknown, requestId: string): ApiError {
         return new ApiError(504, ErrorCode.DEADLINE_EXCEEDED, 'the query took too long; narrow the window or add filters');
       case StoreErrorKind.TOO_EXPENSIVE:
         // The store's message says what the query would bill and the limit; the client learns what to narrow.
-        return ApiError.invalid(`${err.message}; narrow the window (from, to), request fewer fields, or add filters`);
+        return ApiError.invalid(`${err.message}; ${err.hint ?? 'narrow the window (from, to), request fewer fields, or add filters'}`);
     }
   }
   if (err instanceof PublishError) {

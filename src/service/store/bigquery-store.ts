@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { BigQuery } from '@google-cloud/bigquery';
 import type { RecordSchema } from '../../schema/record-schema';
-import { isoToMicros } from '../../schema/wire';
+import { isoToMicros, microsToIso } from '../../schema/wire';
 import { decodeRows, MalformedResponseError, ResultField, ResultRow } from './bigquery-decode';
 import { errorReasons, toStoreError } from './bigquery-errors';
 import { BuiltQuery, buildGetQuery, buildListQuery, listResultColumns, MESSAGE_ID_COLUMN, PING_SQL, tableReference } from './bigquery-sql';
 import { StoreError, StoreErrorKind } from './errors';
-import { PARTITION_MICROS, PartitionGranularity, Slice, pageSlices, pageUpperBound, partitionsIn, splitSlice } from './page-slices';
+import { PARTITION_MICROS, PartitionGranularity, Slice, floorTo, pageSlices, pageUpperBound, partitionsIn, splitSlice } from './page-slices';
 import { cachedStore, QueryCacheOptions } from './query-cache';
 import type { GetQuery, ListQuery, Page, PageCursor, ResumePoint, Store, WireRecord } from './store';
 
@@ -315,11 +315,26 @@ export class BigQueryStore implements Store {
       try {
         if (await read(slice)) return;
       } catch (error) {
-        const split = error instanceof StoreError && error.kind === StoreErrorKind.TOO_EXPENSIVE ? splitSlice(slice, this.partitionMicros) : undefined;
+        const tooExpensive = error instanceof StoreError && error.kind === StoreErrorKind.TOO_EXPENSIVE;
+        const split = tooExpensive ? splitSlice(slice, this.partitionMicros) : undefined;
+        if (tooExpensive && !split) throw this.partitionOverBudget(error, slice);
         if (!split) throw error;
         halves.push(split[1], split[0]);
       }
     }
+  }
+
+  /**
+   * BigQuery bills a partition whole, so when one partition alone is over the byte budget no narrower window helps:
+   * the error says so, and names what does (fewer fields; for the operator, HOUR partitions or a higher budget).
+   */
+  private partitionOverBudget(error: StoreError, slice: Slice): StoreError {
+    const granularity = this.options.partitionGranularity ?? PartitionGranularity.DAY;
+    const start = microsToIso(floorTo(slice.fromMicros, this.partitionMicros));
+    return new StoreError(StoreErrorKind.TOO_EXPENSIVE, `${error.message}, and one ${granularity} partition (from ${start}) alone is over it`, undefined, {
+      cause: error,
+      hint: 'a narrower window bills the same whole partition: request fewer fields, or ask the API\'s operator for HOUR partitions or a higher byte budget (MAX_BYTES_BILLED)',
+    });
   }
 
   /** Runs `SELECT 1`: proves credentials, quota and the endpoint without billing a byte. */

@@ -10,14 +10,18 @@ export enum StoreErrorKind {
 
 /** A store failure the API can explain to a client without leaking internals. */
 export class StoreError extends Error {
+  /** What the client can change about the request, when the API's generic advice for the kind would not help. */
+  public readonly hint?: string;
+
   public constructor(
     public readonly kind: StoreErrorKind,
     message: string,
     /** Seconds a client should wait before retrying (UNAVAILABLE only). */
     public readonly retryAfterSeconds?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: string },
   ) {
     super(message, options);
+    this.hint = options?.hint;
     this.name = 'StoreError';
   }
 }

@@ -58,7 +58,8 @@ export function partitionsIn(slice: Slice, partitionMicros: bigint): number {
   return Number((floorTo(slice.toMicros - 1n, partitionMicros) - floorTo(slice.fromMicros, partitionMicros)) / partitionMicros) + 1;
 }
 
-function floorTo(micros: bigint, unit: bigint): bigint {
+/** `micros` rounded down to a multiple of `unit` (a partition boundary), for negative times too. */
+export function floorTo(micros: bigint, unit: bigint): bigint {
   const remainder = ((micros % unit) + unit) % unit;
   return micros - remainder;
 }
