@@ -31,12 +31,13 @@ function get(url: string, sent: Array<Promise<number>>): Promise<string> {
 }
 
 /**
- * Remote ports of the connections to `serverPort` the server process has accepted. A connection still waiting in the
- * kernel's accept queue has no socket inode yet (inode 0 in /proc/net/tcp and tcp6), and closing the listener resets it: no
- * server can answer a request it never accepted, so the test waits for acceptance before the signal. Undefined
- * where /proc/net/tcp does not exist (not Linux).
+ * Remote ports of the connections to `serverPort` still waiting in the kernel's accept queue: established, but with
+ * no socket inode yet (inode 0 in /proc/net/tcp and tcp6). Closing the listener resets those, and no server can answer
+ * a request it never accepted, so the test waits until none of its connections is left there before the signal (an
+ * accepted connection has an inode; one already answered and closed is no longer established). Undefined where
+ * /proc/net/tcp does not exist (not Linux).
  */
-function acceptedRemotePorts(serverPort: number): Set<number> | undefined {
+function queuedRemotePorts(serverPort: number): Set<number> | undefined {
   if (!existsSync('/proc/net/tcp')) return undefined;
   const ports = new Set<number>();
   const tables = ['/proc/net/tcp', '/proc/net/tcp6'].filter((file) => existsSync(file));
@@ -45,17 +46,18 @@ function acceptedRemotePorts(serverPort: number): Set<number> | undefined {
     if (columns.length < 10) continue;
     const localPort = parseInt(columns[1]!.split(':')[1]!, 16);
     const remotePort = parseInt(columns[2]!.split(':')[1]!, 16);
-    if (localPort === serverPort && columns[9] !== '0') ports.add(remotePort);
+    const established = columns[3] === '01';
+    if (localPort === serverPort && established && columns[9] === '0') ports.add(remotePort);
   }
   return ports;
 }
 
-/** Waits until the server has accepted every one of these client connections (checking every 20 ms). */
+/** Waits until none of these client connections waits in the server's accept queue (checking every 20 ms). */
 async function acceptedWithin(serverPort: number, clientPorts: number[], boundMs: number): Promise<boolean> {
   const until = performance.now() + boundMs;
   while (performance.now() < until) {
-    const accepted = acceptedRemotePorts(serverPort);
-    if (!accepted || clientPorts.every((p) => accepted.has(p))) return true;
+    const queued = queuedRemotePorts(serverPort);
+    if (!queued || !clientPorts.some((p) => queued.has(p))) return true;
     await new Promise((r) => setTimeout(r, 20));
   }
   return false;
