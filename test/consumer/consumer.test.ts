@@ -33,13 +33,19 @@ new AnalyticsPipeline(stack, 'Returns', { name: 'returns', schema, image });
 app.synth();
 `;
 
+/**
+ * Bound on each child process. execFileSync blocks the worker's event loop, so jest's own timeout cannot fire: an
+ * `npm install` that hangs (seen once, stuck after its cache hits) would hold CI until its job limit.
+ */
+const CHILD_TIMEOUT_MS = 120_000;
+
 describe('a consumer CDKTF project', () => {
   let dir: string;
 
   beforeAll(() => {
     if (!existsSync(join(root, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` before this test');
     dir = mkdtempSync(join(tmpdir(), 'consumer-'));
-    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: 'pipe' });
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: 'pipe', timeout: CHILD_TIMEOUT_MS });
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({
       name: 'consumer', private: true,
@@ -50,9 +56,9 @@ describe('a consumer CDKTF project', () => {
         'cdktf-gcp-analytics-pipeline': `file:./${tarball}`,
       },
     }));
-    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'pipe', timeout: CHILD_TIMEOUT_MS });
     writeFileSync(join(dir, 'main.js'), consumerApp);
-    execFileSync(process.execPath, ['main.js'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(process.execPath, ['main.js'], { cwd: dir, stdio: 'pipe', timeout: CHILD_TIMEOUT_MS });
   }, 300_000);
 
   afterAll(() => {

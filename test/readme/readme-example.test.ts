@@ -35,7 +35,7 @@ describe('the README minimal example', () => {
     const out = mkdtempSync(join(tmpdir(), 'readme-synth-'));
     try {
       const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-      const run = spawnSync(process.execPath, [tsx, file], { cwd: out, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [tsx, file], { cwd: out, encoding: 'utf8', timeout: 60_000 });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       const manifest = JSON.parse(readFileSync(join(out, 'cdktf.out', 'manifest.json'), 'utf8'));

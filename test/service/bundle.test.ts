@@ -10,7 +10,7 @@ describe('service bundle', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'service-bundle-'));
   let buildLog = '';
   beforeAll(() => {
-    buildLog = execFileSync(process.execPath, [join(root, 'scripts/build-service.mjs'), '--outdir', outdir], { cwd: root, stdio: 'pipe' }).toString();
+    buildLog = execFileSync(process.execPath, [join(root, 'scripts/build-service.mjs'), '--outdir', outdir], { cwd: root, stdio: 'pipe', timeout: 60_000 }).toString();
   }, 60_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -93,7 +93,7 @@ describe('service bundle', () => {
   test('stops with a message naming the variable when the configuration is invalid', () => {
     let stdout = '';
     try {
-      execFileSync(process.execPath, [join(outdir, 'server.js')], { cwd: outdir, env: { PATH: process.env.PATH, STORE: 'duckdb' }, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(outdir, 'server.js')], { cwd: outdir, env: { PATH: process.env.PATH, STORE: 'duckdb' }, stdio: 'pipe', timeout: 30_000 });
     } catch (e) {
       stdout = String((e as { stdout: Buffer }).stdout);
       expect((e as { status: number }).status).toBe(1);
