@@ -81,7 +81,7 @@ async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store
     // Locally the service plays the topic, the subscription and the table too: the table holds every field of the
     // topic's schema, and the API reads the exposed ones.
     const tableSchema = config.eventSchema ?? config.schema;
-    const store = await DuckDbStore.create({ schema: tableSchema, path: config.duckdbPath, queryTimeoutMs: config.queryTimeoutMs });
+    const store = await DuckDbStore.create({ schema: tableSchema, servedFields: config.schema.fieldNames, path: config.duckdbPath, queryTimeoutMs: config.queryTimeoutMs });
     return { store, publisher: new LocalPublisher({ sink: store, schema: tableSchema, clock: systemClock, logger }) };
   }
   const { createBigQueryStore } = await import('./store/bigquery-store');

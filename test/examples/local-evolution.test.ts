@@ -56,6 +56,11 @@ describe('local pipeline: a field added between two starts', () => {
         { event_id: 'old-2', gate: null },
         { event_id: 'old-1', gate: null },
       ]);
+      // A page of every served field is sent as the index keeps it: rewritten at the restart, so old rows have the field too.
+      const all = await fetch(`${after.url}/v1/records`);
+      expect(all.headers.get('content-type')).toBe('application/json');
+      const page = (await all.json()) as { records: Array<Record<string, unknown>> };
+      expect(page.records.map((r) => [r.event_id, r.gate])).toEqual([['new-1', 'K42'], ['old-3', null], ['old-2', null], ['old-1', null]]);
       const openapi = JSON.stringify(await (await fetch(`${after.url}/openapi.json`)).json());
       expect(openapi).toContain('"gate"');
     } finally {

@@ -128,11 +128,12 @@ describe('DuckDbStore', () => {
       published({ id: 'a', event_time: T0 + 3n, amount: '2', doc: null }, 'm2', T0 + 1n),
       published({ id: 'b', event_time: T0 + 2n, amount: '3', doc: '{"x":[1]}' }, 'm3', T0),
     ]);
-    const expected = await store.list({ ...window, limit: 1 });
+    const { records, nextCursor } = await store.list({ ...window, limit: 1 });
     await store.withConnection((c) => c.run(`CREATE TABLE kept AS SELECT * FROM ${store.tableName}`));
     await store.withConnection((c) => c.run(`DROP TABLE ${store.tableName}`));
     await store.withConnection((c) => c.run(`CREATE VIEW ${store.tableName} AS SELECT * FROM kept`));
-    expect(await store.list({ ...window, limit: 1 })).toEqual(expected);
+    const again = await store.list({ ...window, limit: 1 });
+    expect({ records: again.records, nextCursor: again.nextCursor }).toEqual({ records, nextCursor });
     expect((await store.list(window)).records.map((r) => [r.id, r.amount])).toEqual([['a', '2'], ['b', '3']]);
     await store.close();
   });
@@ -305,5 +306,46 @@ describe('the write-time index of the DuckDB store', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+  test('a page of every served field is the stored JSON text, byte for byte what encoding the ranked answer gives', async () => {
+    const served = ['state', 'id'];
+    const indexed = await DuckDbStore.create({ schema: keyed, servedFields: served });
+    const ranked = await DuckDbStore.create({ schema: keyed, readIndex: false });
+    for (const store of [indexed, ranked]) await store.insert(copies);
+    const page = await indexed.list({ ...all, fields: served });
+    expect(page.encodedRecords).toBe(JSON.stringify((await ranked.list({ ...all, fields: served })).records));
+    expect(page.records).toEqual([{ state: 'only', id: 'b' }, { state: 'new', id: 'a' }]);
+    // Other orders decode and pick; a field outside the served ones is read from the records table.
+    const reordered = await indexed.list({ ...all, fields: ['id', 'state'] });
+    expect(reordered.encodedRecords).toBeUndefined();
+    expect(reordered.records.map((r) => Object.keys(r))).toEqual([['id', 'state'], ['id', 'state']]);
+    const withTime = { ...all, fields: ['id', 'event_time'] };
+    expect(await indexed.list(withTime)).toEqual(await ranked.list(withTime));
+    expect(await indexed.get({ key: 'a', fromMicros: all.fromMicros, toMicros: all.toMicros, fields: ['event_time', 'state'] })).toEqual({ event_time: '2024-05-01T00:00:00.000005Z', state: 'new' });
+    await Promise.all([indexed.close(), ranked.close()]);
+  });
+
+  test('a database file reopened with other served fields, or with new columns, rewrites its index texts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duckdb-served-'));
+    try {
+      const path = join(dir, 'served.duckdb');
+      const first = await DuckDbStore.create({ schema: keyed, path, servedFields: ['id'] });
+      await first.insert(copies);
+      await first.close();
+      const wider = await DuckDbStore.create({ schema: keyed, path, servedFields: ['id', 'state'] });
+      expect(JSON.parse((await wider.list(all)).encodedRecords!)).toEqual([{ id: 'b', state: 'only' }, { id: 'a', state: 'new' }]);
+      await wider.close();
+      const withGate = new RecordSchema({ ...JSON.parse(keyed.toJson()).schema, fields: [...keyed.fields, Field.string('gate')] });
+      const evolved = await DuckDbStore.create({ schema: withGate, path, servedFields: ['id', 'state', 'gate'] });
+      const page = await evolved.list({ ...all, fields: ['id', 'state', 'gate'] });
+      expect(JSON.parse(page.encodedRecords!)).toEqual([{ id: 'b', state: 'only', gate: null }, { id: 'a', state: 'new', gate: null }]);
+      await evolved.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses served fields the schema does not have', async () => {
+    await expect(DuckDbStore.create({ schema: keyed, servedFields: ['id', 'gate'] })).rejects.toThrow('servedFields must name fields of Keyed, got unknown gate');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBPreparedStatement, DuckDBTimestampValue, DuckDBValue, blobValue, timestampValue } from '@duckdb/node-api';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,14 @@ export interface DuckDbStoreOptions {
    * @default true
    */
   readonly readIndex?: boolean;
+  /**
+   * The top-level fields the API serves (its exposed projection), in its order. The write-time index keeps each
+   * event's wire text with exactly these, so a page of every served field goes out as stored, never decoded; pages
+   * of other fields decode and pick, and fields outside these are read from the records table instead.
+   *
+   * @default - every field of the schema
+   */
+  readonly servedFields?: readonly string[];
   /**
    * New events the write-time index may hold out of list order (appended after its sorted part) before the write
    * that adds them queues a re-sort of the whole index; at least an eighth of the index is let through first, so
@@ -137,6 +146,9 @@ export class DuckDbStore implements Store {
     } catch (e) {
       throw new StoreError(StoreErrorKind.UNAVAILABLE, `cannot open DuckDB database ${options.path ?? ':memory:'}: ${(e as Error).message}`, 5, { cause: e });
     }
+    const servedFields = options.servedFields ?? options.schema.fieldNames;
+    const unknown = servedFields.filter((name) => !options.schema.field(name));
+    if (unknown.length > 0) throw new Error(`servedFields must name fields of ${options.schema.name}, got unknown ${unknown.join(', ')}`);
     const connection = await instance.connect();
     await connection.run(createRecordsTableSql(options.schema, tableName));
     // A database file kept across restarts (DUCKDB_PATH) takes compatible schema changes as BigQuery does.
@@ -151,11 +163,14 @@ export class DuckDbStore implements Store {
     if (options.schema.keyField) {
       await connection.run(createLatestTableSql(options.schema, tableName));
       await connection.run(createLatestStagingSql(tableName));
+      await resetIndexUnlessItServes(connection, tableName, options.schema.project([...servedFields]));
     }
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < Math.max(1, options.readConnections ?? availableParallelism()); i++) readers.push(await instance.connect());
     const store = new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000, options.startDeadline ?? timerDeadline);
     store.indexStale = options.readIndex === false;
+    store.servedFields = servedFields;
+    store.served = new Set(servedFields);
     store.unsortedIndexLimit = options.unsortedIndexRows ?? 4096;
     // A database file written before the index existed: build it once from the records. Either way the order of an
     // existing file's index is unknown: it counts as unsorted (re-sorted in the background, the store answers meanwhile).
@@ -183,6 +198,9 @@ export class DuckDbStore implements Store {
   private indexStale = false;
   /** Statements prepared on each read connection, by SQL text: planning costs about as much as a small query. */
   private readonly prepared = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
+  /** The fields each index row's wire text holds, in order (DuckDbStoreOptions.servedFields). */
+  private servedFields: readonly string[] = [];
+  private served: ReadonlySet<string> = new Set();
   /** Rows of the write-time index in list order: its size when it was last sorted (new events are appended after them). */
   private sortedIndexRows = 0;
   private unsortedIndexLimit = 4096;
@@ -209,9 +227,14 @@ export class DuckDbStore implements Store {
     this.appenders = schema.fields.map(columnAppender);
   }
 
+  /** Whether the index's wire texts hold every one of these fields. */
+  private serves(fields: readonly string[]): boolean {
+    return fields.every((name) => this.served.has(name));
+  }
+
   /** One page of records, newest first, per the store contract. */
   public async list(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    if (this.schema.keyField && !this.indexStale) return this.listFromIndex(query, signal);
+    if (this.schema.keyField && !this.indexStale && this.serves(query.fields)) return this.listFromIndex(query, signal);
     return pageOf(await this.listRows(query, signal), query.limit, (row) => this.toRecord(row, query.fields));
   }
 
@@ -222,6 +245,19 @@ export class DuckDbStore implements Store {
    */
   private async listFromIndex(query: ListQuery, signal?: AbortSignal): Promise<Page> {
     const { wires, nextCursor } = await this.readResult(buildLatestListQuery(this.schema, this.tableName, query), signal, (result) => indexRows(result, query.limit));
+    if (sameFields(query.fields, this.servedFields)) {
+      // Each wire text is JSON.stringify of exactly these fields in this order (resetIndexUnlessItServes): the page's
+      // JSON is the texts joined, and its records are decoded only if someone reads them (the API does not).
+      const encodedRecords = `[${wires.join(',')}]`;
+      let records: WireRecord[] | undefined;
+      return {
+        encodedRecords,
+        get records() {
+          return (records ??= JSON.parse(encodedRecords) as WireRecord[]);
+        },
+        ...(nextCursor ? { nextCursor } : {}),
+      };
+    }
     const records = wires.map((wire) => pick(JSON.parse(wire) as WireRecord, query.fields));
     return nextCursor ? { records, nextCursor } : { records };
   }
@@ -239,7 +275,7 @@ export class DuckDbStore implements Store {
 
   /** The newest event with the key within the window, its latest copy, or undefined. */
   public async get(query: GetQuery, signal?: AbortSignal): Promise<WireRecord | undefined> {
-    if (!this.indexStale) {
+    if (!this.indexStale && this.serves(query.fields)) {
       // One query over the window: locally there are no partitions to bill, and one scan of the key column beats many.
       const [row] = await this.read(buildLatestGetQuery(this.schema, this.tableName, query), signal);
       return row ? pick(JSON.parse(row.__wire as string) as WireRecord, query.fields) : undefined;
@@ -476,7 +512,7 @@ export class DuckDbStore implements Store {
     try {
       for (const row of rows) {
         appender.appendBigInt(row.__row as bigint);
-        appender.appendVarchar(JSON.stringify(this.toRecord(row, this.schema.fieldNames)));
+        appender.appendVarchar(JSON.stringify(this.toRecord(row, this.servedFields)));
         appender.endRow();
       }
       appender.flushSync();
@@ -612,6 +648,25 @@ export class DuckDbStore implements Store {
 
 function closedError(): StoreError {
   return new StoreError(StoreErrorKind.UNAVAILABLE, 'the local database is closed', 5);
+}
+
+/** Whether the requested fields are exactly these, in this order. */
+function sameFields(requested: readonly string[], fields: readonly string[]): boolean {
+  return requested.length === fields.length && requested.every((name, i) => name === fields[i]);
+}
+
+/**
+ * Empties the write-time index (it is then rebuilt from the records) unless its wire texts were written for this
+ * served projection: a database file kept across restarts may hold texts of another field list, or of a schema
+ * before new columns. The projection's fingerprint is kept as the index table's comment.
+ */
+async function resetIndexUnlessItServes(connection: DuckDBConnection, tableName: string, served: RecordSchema): Promise<void> {
+  const fingerprint = createHash('sha256').update(served.toJson()).digest('hex').slice(0, 32);
+  const index = latestTableName(tableName);
+  const reader = await connection.runAndReadAll(`SELECT comment FROM duckdb_tables() WHERE table_name = $name AND schema_name = 'main'`, { name: index });
+  if (reader.getRows()[0]?.[0] === fingerprint) return;
+  await connection.run(`DELETE FROM ${quoteIdent(index)}`);
+  await connection.run(`COMMENT ON TABLE ${quoteIdent(index)} IS '${fingerprint}'`);
 }
 
 /** The requested fields of a wire record, in the requested order. */

@@ -63,6 +63,11 @@ export interface ListQuery {
 /** One page of records, newest first; `nextCursor` is absent on the last page. */
 export interface Page {
   readonly records: WireRecord[];
+  /**
+   * `JSON.stringify(records)`, when the store holds the records already encoded: the API sends this text as is
+   * instead of encoding `records` again.
+   */
+  readonly encodedRecords?: string;
   readonly nextCursor?: PageCursor;
 }
 
