@@ -325,21 +325,47 @@ describe('the write-time index of the DuckDB store', () => {
     await Promise.all([indexed.close(), ranked.close()]);
   });
 
-  test('a database file reopened with other served fields, or with new columns, rewrites its index texts', async () => {
+  test('a database file reopened with other served fields (set or order), new columns or other clustering rewrites its index', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'duckdb-served-'));
+    const path = join(dir, 'served.duckdb');
+    const page = async (schema: RecordSchema, servedFields: string[]) => {
+      const store = await DuckDbStore.create({ schema, path, servedFields });
+      try {
+        return JSON.parse((await store.list({ ...all, fields: servedFields })).encodedRecords!);
+      } finally {
+        await store.close();
+      }
+    };
     try {
-      const path = join(dir, 'served.duckdb');
-      const first = await DuckDbStore.create({ schema: keyed, path, servedFields: ['id'] });
+      const first = await DuckDbStore.create({ schema: keyed, path, servedFields: ['state'] });
       await first.insert(copies);
       await first.close();
-      const wider = await DuckDbStore.create({ schema: keyed, path, servedFields: ['id', 'state'] });
-      expect(JSON.parse((await wider.list(all)).encodedRecords!)).toEqual([{ id: 'b', state: 'only' }, { id: 'a', state: 'new' }]);
-      await wider.close();
+      expect(await page(keyed, ['id', 'state'])).toEqual([{ id: 'b', state: 'only' }, { id: 'a', state: 'new' }]);
+      const reordered = await page(keyed, ['state', 'id']);
+      expect(reordered.map((r: object) => Object.keys(r))).toEqual([['state', 'id'], ['state', 'id']]);
       const withGate = new RecordSchema({ ...JSON.parse(keyed.toJson()).schema, fields: [...keyed.fields, Field.string('gate')] });
-      const evolved = await DuckDbStore.create({ schema: withGate, path, servedFields: ['id', 'state', 'gate'] });
-      const page = await evolved.list({ ...all, fields: ['id', 'state', 'gate'] });
-      expect(JSON.parse(page.encodedRecords!)).toEqual([{ id: 'b', state: 'only', gate: null }, { id: 'a', state: 'new', gate: null }]);
-      await evolved.close();
+      expect(await page(withGate, ['id', 'state', 'gate'])).toEqual([{ id: 'b', state: 'only', gate: null }, { id: 'a', state: 'new', gate: null }]);
+      const clustered = new RecordSchema({ ...JSON.parse(withGate.toJson()).schema, clusteringFields: ['state', 'gate'] });
+      expect(await page(clustered, ['id', 'gate'])).toEqual([{ id: 'b', gate: null }, { id: 'a', gate: null }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a database file reopened as it was keeps its index, re-sorted or not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duckdb-kept-'));
+    const path = join(dir, 'kept.duckdb');
+    try {
+      const first = await DuckDbStore.create({ schema: keyed, path });
+      await first.insert(copies);
+      await first.sortIndex();
+      // A marker only the kept index has: a rebuild from the records would replace it.
+      await first.withConnection((c) => c.run(`UPDATE records_latest SET "__wire" = '{"marker":true}' WHERE "__key" = 'b'`));
+      await first.close();
+      const reopened = await DuckDbStore.create({ schema: keyed, path });
+      const wire = await reopened.withReadOnlyConnection(async (c) => (await c.runAndReadAll(`SELECT "__wire" FROM records_latest WHERE "__key" = 'b'`)).getRows());
+      expect(wire).toEqual([['{"marker":true}']]);
+      await reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,7 +15,7 @@ import type { GetQuery, ListQuery } from './store';
 
 /** Key column of the index (the schema's key). */
 export const LATEST_KEY = '__key';
-/** Wire form of the record's every field, as JSON text. */
+/** Wire form of the record's served fields (DuckDbStoreOptions.servedFields), as JSON text. */
 export const LATEST_WIRE = '__wire';
 
 /** Name of the index table of a records table. */

@@ -14,7 +14,10 @@ import type { GetQuery, ListQuery, Page, PageCursor, Store, StoredEvent, WireRec
 
 /** Options of `DuckDbStore.create`. */
 export interface DuckDbStoreOptions {
-  /** The exposed record schema; the table gets its fields plus the subscription's metadata columns. */
+  /**
+   * The record schema the table stores (locally, the topic's whole record); the table gets its fields plus the
+   * subscription's metadata columns. `servedFields` says which of them the API serves.
+   */
   readonly schema: RecordSchema;
   /**
    * Database file, or `:memory:`.
@@ -150,23 +153,25 @@ export class DuckDbStore implements Store {
     const unknown = servedFields.filter((name) => !options.schema.field(name));
     if (unknown.length > 0) throw new Error(`servedFields must name fields of ${options.schema.name}, got unknown ${unknown.join(', ')}`);
     const connection = await instance.connect();
-    await connection.run(createRecordsTableSql(options.schema, tableName));
-    // A database file kept across restarts (DUCKDB_PATH) takes compatible schema changes as BigQuery does.
-    await evolveRecordsTable(connection, options.schema, tableName).catch((e) => {
-      connection.closeSync();
+    const readers: DuckDBConnection[] = [];
+    try {
+      await connection.run(createRecordsTableSql(options.schema, tableName));
+      // A database file kept across restarts (DUCKDB_PATH) takes compatible schema changes as BigQuery does.
+      await evolveRecordsTable(connection, options.schema, tableName);
+      await connection.run(createDeadLetterTableSql(`${tableName}_dead_letter`));
+      // TEMP: private to the writing connection and gone with it, so a database file never keeps staged rows.
+      await connection.run(createStagingTableSql(options.schema, `${tableName}_staging`));
+      if (options.schema.keyField) {
+        await openIndexFor(connection, options.schema, tableName, servedFields);
+        await connection.run(createLatestStagingSql(tableName));
+      }
+      for (let i = 0; i < Math.max(1, options.readConnections ?? availableParallelism()); i++) readers.push(await instance.connect());
+    } catch (e) {
+      // Nothing may stay open when opening fails: a native handle left behind keeps the process alive.
+      for (const open of [...readers, connection]) open.closeSync();
       instance.closeSync();
       throw e;
-    });
-    await connection.run(createDeadLetterTableSql(`${tableName}_dead_letter`));
-    // TEMP: private to the writing connection and gone with it, so a database file never keeps staged rows.
-    await connection.run(createStagingTableSql(options.schema, `${tableName}_staging`));
-    if (options.schema.keyField) {
-      await connection.run(createLatestTableSql(options.schema, tableName));
-      await connection.run(createLatestStagingSql(tableName));
-      await resetIndexUnlessItServes(connection, tableName, options.schema.project([...servedFields]));
     }
-    const readers: DuckDBConnection[] = [];
-    for (let i = 0; i < Math.max(1, options.readConnections ?? availableParallelism()); i++) readers.push(await instance.connect());
     const store = new DuckDbStore(options.schema, tableName, instance, connection, readers, options.queryTimeoutMs ?? 10_000, options.startDeadline ?? timerDeadline);
     store.indexStale = options.readIndex === false;
     store.servedFields = servedFields;
@@ -174,7 +179,12 @@ export class DuckDbStore implements Store {
     store.unsortedIndexLimit = options.unsortedIndexRows ?? 4096;
     // A database file written before the index existed: build it once from the records. Either way the order of an
     // existing file's index is unknown: it counts as unsorted (re-sorted in the background, the store answers meanwhile).
-    if (options.schema.keyField) await store.afterWrites(() => store.indexRowsAfter(-1n, true));
+    if (options.schema.keyField) {
+      await store.afterWrites(() => store.indexRowsAfter(-1n, true)).catch(async (e) => {
+        await store.close();
+        throw e;
+      });
+    }
     return store;
   }
 
@@ -246,7 +256,7 @@ export class DuckDbStore implements Store {
   private async listFromIndex(query: ListQuery, signal?: AbortSignal): Promise<Page> {
     const { wires, nextCursor } = await this.readResult(buildLatestListQuery(this.schema, this.tableName, query), signal, (result) => indexRows(result, query.limit));
     if (sameFields(query.fields, this.servedFields)) {
-      // Each wire text is JSON.stringify of exactly these fields in this order (resetIndexUnlessItServes): the page's
+      // Each wire text is JSON.stringify of exactly these fields in this order (openIndexFor): the page's
       // JSON is the texts joined, and its records are decoded only if someone reads them (the API does not).
       const encodedRecords = `[${wires.join(',')}]`;
       let records: WireRecord[] | undefined;
@@ -655,18 +665,30 @@ function sameFields(requested: readonly string[], fields: readonly string[]): bo
   return requested.length === fields.length && requested.every((name, i) => name === fields[i]);
 }
 
+/** Version of the index's wire texts: raise it when what toRecord writes for a value changes. */
+const INDEX_TEXT_VERSION = 1;
+
 /**
- * Empties the write-time index (it is then rebuilt from the records) unless its wire texts were written for this
- * served projection: a database file kept across restarts may hold texts of another field list, or of a schema
- * before new columns. The projection's fingerprint is kept as the index table's comment.
+ * Creates the write-time index, or keeps the one a database file holds if it was written for this schema and these
+ * served fields (in this order) by this version; otherwise replaces it with an empty one, which the store then builds
+ * from the records. A file kept across restarts may hold an index of another projection, of a schema before new
+ * columns or other clustering columns. The fingerprint lives in a table of its own, which the index's re-sorts (a
+ * sorted copy replacing the table) leave alone.
  */
-async function resetIndexUnlessItServes(connection: DuckDBConnection, tableName: string, served: RecordSchema): Promise<void> {
-  const fingerprint = createHash('sha256').update(served.toJson()).digest('hex').slice(0, 32);
-  const index = latestTableName(tableName);
-  const reader = await connection.runAndReadAll(`SELECT comment FROM duckdb_tables() WHERE table_name = $name AND schema_name = 'main'`, { name: index });
-  if (reader.getRows()[0]?.[0] === fingerprint) return;
-  await connection.run(`DELETE FROM ${quoteIdent(index)}`);
-  await connection.run(`COMMENT ON TABLE ${quoteIdent(index)} IS '${fingerprint}'`);
+async function openIndexFor(connection: DuckDBConnection, schema: RecordSchema, tableName: string, servedFields: readonly string[]): Promise<void> {
+  const fingerprint = createHash('sha256').update(JSON.stringify({ version: INDEX_TEXT_VERSION, schema: schema.toJson(), servedFields })).digest('hex');
+  const index = quoteIdent(latestTableName(tableName));
+  const meta = quoteIdent(`${latestTableName(tableName)}_fingerprint`);
+  await connection.run(`CREATE TABLE IF NOT EXISTS ${meta} (fingerprint VARCHAR NOT NULL)`);
+  const rows = (await connection.runAndReadAll(`SELECT fingerprint FROM ${meta}`)).getRows();
+  if (rows.length === 1 && rows[0]![0] === fingerprint) {
+    await connection.run(createLatestTableSql(schema, tableName));
+    return;
+  }
+  await connection.run(`DROP TABLE IF EXISTS ${index}`);
+  await connection.run(createLatestTableSql(schema, tableName));
+  await connection.run(`DELETE FROM ${meta}`);
+  await connection.run(`INSERT INTO ${meta} VALUES ($fingerprint)`, { fingerprint });
 }
 
 /** The requested fields of a wire record, in the requested order. */
