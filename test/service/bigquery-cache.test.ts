@@ -217,10 +217,12 @@ describe('QueryCache', () => {
     expect(listQueryKey(recent({ filters: { a: 1, b: 'x' } }))).toBe(listQueryKey(recent({ filters: { b: 'x', a: 1 } })));
     expect(listQueryKey(recent({ fields: ['event_id', 'event_time'] }))).not.toBe(listQueryKey(recent({ fields: ['event_time', 'event_id'] })));
     expect(listQueryKey(recent({ filters: { a: 1 } }))).not.toBe(listQueryKey(recent({ filters: { a: '1' } })));
-    // Two cursors at one position give the same page, whichever job result they point into.
+    // A cursor counts whole: a page read through a (possibly forged) resume point is never served for another one.
     const keyset = { eventTimeMicros: '5', tieBreaker: 'k' };
     const resume = { jobId: 'job_a', rowOffset: 3, sliceFromMicros: '0', sliceToMicros: '9', capped: false };
-    expect(listQueryKey(recent({ cursor: { ...keyset, resume } }))).toBe(listQueryKey(recent({ cursor: keyset })));
+    expect(listQueryKey(recent({ cursor: { ...keyset, resume } }))).not.toBe(listQueryKey(recent({ cursor: keyset })));
+    expect(listQueryKey(recent({ cursor: { ...keyset, resume } }))).not.toBe(listQueryKey(recent({ cursor: { ...keyset, resume: { ...resume, rowOffset: 2 } } })));
+    expect(listQueryKey(recent({ cursor: { ...keyset, resume } }))).toBe(listQueryKey(recent({ cursor: { ...keyset, resume: { ...resume } } })));
     expect(listQueryKey(recent({ cursor: { ...keyset, tieBreaker: 'j' } }))).not.toBe(listQueryKey(recent({ cursor: keyset })));
   });
 

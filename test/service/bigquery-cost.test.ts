@@ -329,6 +329,19 @@ describe('walking a window bills each partition once', () => {
     expect(params).toMatchObject({ from_time: microsToIso(T0 + 2n * DAY), to_time: microsToIso(T0 + 2n * DAY + 12n * HOUR + 1n), cursor_key: 'k-26', row_limit: '4' });
   });
 
+  test('a resume point whose rows do not follow the cursor (an offset moved back) falls back to the keyset query', async () => {
+    useEngine({});
+    const store = new BigQueryStore(storeOptions());
+    const first = await store.list(walkQuery());
+    const honest = await store.list(walkQuery({ cursor: first.nextCursor }));
+    const resume = first.nextCursor!.resume!;
+    // Offset one back: the first row read would be the cursor's own row again.
+    const moved = { ...first.nextCursor!, resume: { ...resume, rowOffset: resume.rowOffset - 1 } };
+    const before = fake.queries.length;
+    expect((await store.list(walkQuery({ cursor: moved }))).records).toEqual(honest.records);
+    expect(fake.queries.length).toBe(before + 1);
+  });
+
   test('falls back to the keyset query when the result is gone (expired or not found)', async () => {
     useEngine({});
     const store = new BigQueryStore(storeOptions());

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BigQuery } from '@google-cloud/bigquery';
+import { FieldType } from '../../schema/field';
 import type { RecordSchema } from '../../schema/record-schema';
 import { isoToMicros, microsToIso } from '../../schema/wire';
 import { decodeRows, MalformedResponseError, ResultField, ResultRow } from './bigquery-decode';
@@ -118,6 +119,30 @@ interface Continuation {
 /** BigQuery's reasons for a result that cannot be read (any more): the job's result table expired, or is not ours. */
 const RESULT_GONE_REASONS = new Set(['notFound', 'accessDenied']);
 
+/**
+ * Whether reading a cursor's job result failed for the cursor's sake (expired, not ours, a location or offset that
+ * names nothing: any 4xx but rate and quota limits), so the page falls back to the keyset query instead of a 500.
+ */
+function resultGone(error: unknown): boolean {
+  const reasons = errorReasons(error);
+  if (reasons.some((r) => RESULT_GONE_REASONS.has(r))) return true;
+  const status = (error as { code?: unknown } | null)?.code;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429 && !reasons.some((r) => /rateLimit|quota/i.test(r));
+}
+
+/** Whether a tie-breaker sorts below the cursor's, as BigQuery orders it: INT64 by value, STRING by code point (UTF-8 bytes). */
+function tieBefore(value: unknown, cursorTie: string | number, numeric: boolean): boolean {
+  if (value === null || value === undefined) return false;
+  if (numeric) {
+    try {
+      return BigInt(value as string | number) < BigInt(cursorTie);
+    } catch {
+      return false; // not an INT64: not a row of this query
+    }
+  }
+  return Buffer.compare(Buffer.from(String(value), 'utf8'), Buffer.from(String(cursorTie), 'utf8')) < 0;
+}
+
 /** The `route` label of each statement, so billing reports split cost by endpoint. */
 type Route = 'list-records' | 'get-record' | 'readyz';
 
@@ -199,18 +224,22 @@ export class BigQueryStore implements Store {
     try {
       response = await this.results(ref, point.rowOffset, want, signal);
     } catch (error) {
-      if (!signal?.aborted && errorReasons(error).some((r) => RESULT_GONE_REASONS.has(r))) return 'gone';
+      if (!signal?.aborted && resultGone(error)) return 'gone';
       throw error;
     }
     const expected = listResultColumns(this.options.schema, query.fields);
     if (response.fields.map((f) => f.name).join() !== expected.join()) return 'gone';
     const slice = { fromMicros: BigInt(point.sliceFromMicros), toMicros: BigInt(point.sliceToMicros) };
-    // Rows of another query than the cursor's (a forged or stale resume point) would not follow its position.
+    // Rows of another query than the cursor's (a forged or stale resume point) would not follow its position: every
+    // row must come strictly after it in page order (event time, then tie-breaker, both descending) and lie in the slice.
     const cursorMicros = BigInt(cursor.eventTimeMicros);
     const eventTime = this.options.schema.eventTimeField;
+    const tieName = this.options.schema.keyField ?? MESSAGE_ID_COLUMN;
+    const numericTie = this.options.schema.field(tieName)?.type === FieldType.INT64;
     const fits = (r: WireRecord) => {
       const micros = rowMicros(r[eventTime]);
-      return micros <= cursorMicros && micros >= slice.fromMicros && micros < slice.toMicros;
+      const afterCursor = micros < cursorMicros || (micros === cursorMicros && tieBefore(r[tieName], cursor.tieBreaker, numericTie));
+      return afterCursor && micros >= slice.fromMicros && micros < slice.toMicros;
     };
     let rows: WireRecord[];
     try {
@@ -230,7 +259,7 @@ export class BigQueryStore implements Store {
    */
   private async walkList(start: Continuation, query: ListQuery, read: ReadRow[], want: number, signal?: AbortSignal): Promise<Continuation | undefined> {
     let restart: Continuation | undefined;
-    // Rows per partition seen so far: further slices stay wide enough for half a row cap, so a walk through dense
+    // Rows per partition seen so far: further slices stay narrow enough to hold about half a row cap, so a walk through dense
     // partitions does not query many at once only to stop at the cap in the first and query the rest again.
     let densest = 0;
     const widestPartitions = () => (densest > 0 ? BigInt(Math.max(1, Math.floor(this.maxRowsPerQuery / 2 / densest))) : BigInt(Number.MAX_SAFE_INTEGER));

@@ -167,13 +167,14 @@ function encodedBytes(value: unknown): number {
 
 /**
  * The cache key of a list query: every input that changes the answer, with filters in a fixed order. A cursor counts
- * by its keyset position only: its resume point changes where the store reads, never what the page holds.
+ * whole, resume point included: the store checks a resume point's rows against the keyset position, but a forged one
+ * could still point into another query's result, and its page must never be served to anyone else.
  */
 export function listQueryKey(query: ListQuery): string {
   const filters = Object.keys(query.filters)
     .sort()
     .map((name) => [name, query.filters[name]]);
-  const cursor = query.cursor ? [query.cursor.eventTimeMicros, query.cursor.tieBreaker] : null;
+  const cursor = query.cursor ? [query.cursor.eventTimeMicros, query.cursor.tieBreaker, query.cursor.resume ?? null] : null;
   return JSON.stringify(['list', String(query.fromMicros), String(query.toMicros), query.limit, cursor, query.fields, filters]);
 }
 
