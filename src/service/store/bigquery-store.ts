@@ -45,7 +45,10 @@ export interface BigQueryStoreOptions {
    * @default 100000
    */
   readonly maxRowsPerQuery?: number;
-  /** Time one query may take end to end, including polling and result pages. */
+  /**
+   * Time one BigQuery exchange may take: a query with its polling until it finishes, or one read of a finished
+   * result (a page that reads on in a result, or spans two, makes a few such exchanges, at most `limit + 1`).
+   */
   readonly queryTimeoutMs: number;
   /** Name of the pipeline, sent as the `pipeline` label for cost attribution. */
   readonly pipelineName: string;
