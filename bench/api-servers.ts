@@ -10,6 +10,7 @@ import { sampleFlightEvents } from '../examples/flights/sample-events';
 import { createApp } from '../src/service/app';
 import { systemClock } from '../src/service/clock';
 import { encodeCursor } from '../src/service/cursor';
+import { pageBody } from '../src/service/page-body';
 import { LocalPublisher } from '../src/service/events/local-publisher';
 import { createLogger } from '../src/service/logger';
 import { isoToMicros } from '../src/schema/wire';
@@ -47,9 +48,7 @@ async function main(): Promise<void> {
     const bare = createServer((_req, res) => {
       backing.list({ fromMicros, toMicros, limit: 100, fields: exposed.fieldNames, filters: {} }).then(
         (page) => {
-          // A bare server would also send a store's encoded records as they are.
-          const cursor = page.nextCursor ? `,"nextCursor":${JSON.stringify(encodeCursor(page.nextCursor))}` : '';
-          const body = page.encodedRecords !== undefined ? `{"records":${page.encodedRecords}${cursor}}` : JSON.stringify({ records: page.records, ...(page.nextCursor ? { nextCursor: encodeCursor(page.nextCursor) } : {}) });
+          const body = pageBody(page, page.nextCursor ? encodeCursor(page.nextCursor) : undefined);
           res.writeHead(200, { 'content-type': 'application/json' }).end(body);
         },
         () => res.writeHead(503).end(),
