@@ -22,8 +22,9 @@ describeStoreContract('DuckDB ranking the window per read', async (schema, event
 
 // Events in shuffled batches (out of event-time order), the index re-sorted after every write: the contract's reads
 // meet it unsorted, being rewritten, and sorted, and writes between pages land in a re-sorted index.
+// A fence post every third row: pages start and end between posts, and ties span several.
 describeStoreContract('DuckDB re-sorting its index after every write', async (schema, events) => {
-  const store = await DuckDbStore.create({ schema, unsortedIndexRows: 1 });
+  const store = await DuckDbStore.create({ schema, unsortedIndexRows: 1, indexFenceStride: 3 });
   const shuffled = shuffle(events, 7);
   for (let i = 0; i < shuffled.length; i += 500) await store.insert(shuffled.slice(i, i + 500));
   return store;
@@ -248,7 +249,8 @@ describe('the write-time index of the DuckDB store', () => {
   });
 
   test('a re-sort neither loses nor copies events written or read while it is queued or running', async () => {
-    const store = await DuckDbStore.create({ schema: keyed, unsortedIndexRows: 1 });
+    // Reads through the fence run while re-sorts replace the index it describes.
+    const store = await DuckDbStore.create({ schema: keyed, unsortedIndexRows: 1, indexFenceStride: 4 });
     const events = shuffle(manyEvents(), 5);
     const work: Array<Promise<unknown>> = [];
     for (let i = 0; i < events.length; i += 40) {
@@ -266,6 +268,37 @@ describe('the write-time index of the DuckDB store', () => {
     expect(await pagesOf(store)).toEqual(expected());
     const count = await store.withReadOnlyConnection(async (c) => (await c.runAndReadAll('SELECT count(*)::INTEGER AS n FROM records_latest')).getRowObjectsJson());
     expect(count).toEqual([{ n: 400 }]);
+    await store.close();
+  });
+
+  test('pages read through the fence are exact where many events share one time, across posts, windows and filters', async () => {
+    const store = await DuckDbStore.create({ schema: keyed, unsortedIndexRows: 1_000_000, indexFenceStride: 4 });
+    // 30 times, 13 events each (keys shuffled against time): every time spans several posts of 4 rows.
+    const events = Array.from({ length: 390 }, (_, i) =>
+      published({ id: `k${String((i * 97) % 390).padStart(3, '0')}`, event_time: T0 + BigInt(Math.floor(i / 13)) * 60_000_000n, state: i % 4 === 0 ? 'even' : 'odd' }, `m${i}`, T0),
+    );
+    const shuffled = shuffle(events, 11);
+    await store.insert(shuffled.slice(0, 300));
+    await store.sortIndex();
+    await store.insert(shuffled.slice(300)); // an unsorted tail after the sorted part
+    const reference = (from: bigint, to: bigint, state?: string) =>
+      events
+        .map((e) => ({ id: e.record.id as string, state: e.record.state as string, t: e.record.event_time as bigint }))
+        .filter((r) => r.t >= from && r.t < to && (state === undefined || r.state === state))
+        .sort((a, b) => (a.t === b.t ? (a.id < b.id ? 1 : -1) : a.t < b.t ? 1 : -1))
+        .map(({ id, state }) => ({ id, state }));
+    for (let sorted = 0; sorted < 2; sorted++) {
+      for (const [from, to] of [[0n, 30n], [3n, 17n], [12n, 13n], [29n, 40n]].map(([a, b]) => [T0 + a * 60_000_000n, T0 + b * 60_000_000n])) {
+        for (const state of [undefined, 'even']) {
+          const { records } = await listAll(store, { ...all, fromMicros: from, toMicros: to, limit: 5, filters: state ? { state } : {} });
+          expect(records).toEqual(reference(from, to, state));
+        }
+      }
+      for (const e of events.filter((_, i) => i % 37 === 0)) {
+        expect(await store.get({ key: e.record.id as string, fromMicros: T0, toMicros: T0 + 3_600_000_000n, fields: ['id', 'state'] })).toEqual({ id: e.record.id, state: e.record.state });
+      }
+      await store.sortIndex();
+    }
     await store.close();
   });
 

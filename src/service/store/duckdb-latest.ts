@@ -90,13 +90,42 @@ export function sortLatestSql(schema: RecordSchema, tableName: string): string[]
   ];
 }
 
-/** A list page from the index: wire JSON, event time and key of up to `limit + 1` events, newest first. */
-export function buildLatestListQuery(schema: RecordSchema, tableName: string, query: ListQuery): BoundQuery {
+/**
+ * Checks that the index holds its rows in list order at rowids 0..n-1 (what the fence relies on): its row count,
+ * its highest rowid and how many rows come before one they should follow.
+ */
+export function indexOrderSql(schema: RecordSchema, tableName: string): string {
+  const eventTime = quoteIdent(schema.eventTimeField);
+  const key = quoteIdent(LATEST_KEY);
+  return [
+    'SELECT count(*)::BIGINT AS "rows", coalesce(max(r), -1)::BIGINT AS "last", count(*) FILTER (WHERE t > pt OR (t = pt AND k > pk))::BIGINT AS "disorder"',
+    `FROM (SELECT rowid AS r, ${eventTime} AS t, ${key} AS k, lag(${eventTime}) OVER w AS pt, lag(${key}) OVER w AS pk`,
+    `FROM ${quoteIdent(latestTableName(tableName))} WINDOW w AS (ORDER BY rowid))`,
+  ].join('\n');
+}
+
+/** The fence's posts: rowid and event time (epoch microseconds) of every `$stride`-th row of the index, by rowid. */
+export function fencePostsSql(schema: RecordSchema, tableName: string): string {
+  return `SELECT rowid AS r, epoch_us(${quoteIdent(schema.eventTimeField)}) AS t FROM ${quoteIdent(latestTableName(tableName))} WHERE rowid % $stride = 0 ORDER BY rowid`;
+}
+
+/** Rows of the index a query may read: the sorted part's rowids `[from, to)` and the unsorted tail from `tail` on. */
+export interface IndexRowids {
+  readonly from: number;
+  readonly to: number;
+  readonly tail: number;
+}
+
+/**
+ * A list page from the index: wire JSON, event time and key of up to `limit + 1` events, newest first; within
+ * `rowids` when the index's fence gave them (see ./duckdb-fence.ts).
+ */
+export function buildLatestListQuery(schema: RecordSchema, tableName: string, query: ListQuery, rowids?: IndexRowids): BoundQuery {
   const eventTime = quoteIdent(schema.eventTimeField);
   const key = quoteIdent(LATEST_KEY);
   const keyField = schema.field(schema.keyField!)!;
   const params: Record<string, DuckDBValue> = { from: timestampValue(query.fromMicros), to: timestampValue(query.toMicros), limit: query.limit + 1 };
-  const conditions = [`${eventTime} >= $from`, `${eventTime} < $to`];
+  const conditions = [...rowidConditions(params, rowids), `${eventTime} >= $from`, `${eventTime} < $to`];
   Object.keys(query.filters)
     .sort()
     .forEach((name, i) => {
@@ -116,19 +145,27 @@ export function buildLatestListQuery(schema: RecordSchema, tableName: string, qu
   return { sql, params };
 }
 
-/** A lookup from the index: the newest event with the key within the window. */
-export function buildLatestGetQuery(schema: RecordSchema, tableName: string, query: GetQuery): BoundQuery {
+/** A lookup from the index: the newest event with the key within the window (and `rowids`, if given). */
+export function buildLatestGetQuery(schema: RecordSchema, tableName: string, query: GetQuery, rowids?: IndexRowids): BoundQuery {
   const eventTime = quoteIdent(schema.eventTimeField);
   const keyField = schema.field(schema.keyField!)!;
+  const params: Record<string, DuckDBValue> = { key: toParameterValue(keyField, query.key, keyField.name), from: timestampValue(query.fromMicros), to: timestampValue(query.toMicros) };
+  const conditions = [...rowidConditions(params, rowids), `${quoteIdent(LATEST_KEY)} = $key`, `${eventTime} >= $from`, `${eventTime} < $to`];
   const sql = [
     `SELECT ${quoteIdent(LATEST_WIRE)} AS __wire FROM ${quoteIdent(latestTableName(tableName))}`,
-    `WHERE ${quoteIdent(LATEST_KEY)} = $key AND ${eventTime} >= $from AND ${eventTime} < $to`,
+    `WHERE ${conditions.join(' AND ')}`,
     `ORDER BY ${eventTime} DESC LIMIT 1`,
   ].join('\n');
-  return {
-    sql,
-    params: { key: toParameterValue(keyField, query.key, keyField.name), from: timestampValue(query.fromMicros), to: timestampValue(query.toMicros) },
-  };
+  return { sql, params };
+}
+
+/** The condition keeping a query to `rowids` (DuckDB prunes rowid ranges before it reads a column), with its parameters. */
+function rowidConditions(params: Record<string, DuckDBValue>, rowids?: IndexRowids): string[] {
+  if (!rowids) return [];
+  params.row_from = BigInt(rowids.from);
+  params.row_to = BigInt(rowids.to);
+  params.row_tail = BigInt(rowids.tail);
+  return ['(rowid >= $row_from AND rowid < $row_to OR rowid >= $row_tail)'];
 }
 
 /** Clustering fields other than the key and event time (the only fields lists filter on). */

@@ -9,7 +9,8 @@ import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql,
 import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
 import { StoreError, StoreErrorKind } from './errors';
-import { buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, latestTableName, sortLatestSql, upsertLatestSql } from './duckdb-latest';
+import { IndexFence, fencedRowids } from './duckdb-fence';
+import { IndexRowids, buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, fencePostsSql, indexOrderSql, latestTableName, sortLatestSql, upsertLatestSql } from './duckdb-latest';
 import type { GetQuery, ListQuery, Page, PageCursor, Store, StoredEvent, WireRecord } from './store';
 
 /** Options of `DuckDbStore.create`. */
@@ -75,6 +76,13 @@ export interface DuckDbStoreOptions {
    * @default 4096
    */
   readonly unsortedIndexRows?: number;
+  /**
+   * Rows of the sorted index between two posts of its fence (see ./duckdb-fence.ts): a page reads at most about this
+   * many rows more than it returns, and the fence keeps one post per this many rows in memory.
+   *
+   * @default 128
+   */
+  readonly indexFenceStride?: number;
   /**
    * Starts the deadline of one query: calls `onDeadline` once `ms` have passed, unless the returned function cancels
    * it first. A seam for tests that decide exactly when a deadline passes (while a query runs, while its statement
@@ -177,6 +185,7 @@ export class DuckDbStore implements Store {
     store.servedFields = servedFields;
     store.served = new Set(servedFields);
     store.unsortedIndexLimit = options.unsortedIndexRows ?? 4096;
+    store.fenceStride = Math.max(1, Math.floor(options.indexFenceStride ?? 128));
     // A database file written before the index existed: build it once from the records. Either way the order of an
     // existing file's index is unknown: it counts as unsorted (re-sorted in the background, the store answers meanwhile).
     if (options.schema.keyField) {
@@ -219,6 +228,12 @@ export class DuckDbStore implements Store {
   /** Set while a re-sort runs on the writing connection: close() interrupts it rather than wait for it. */
   private sorting = false;
   private sortWhenIdle?: ReturnType<typeof setTimeout>;
+  /** The sorted index's fence, while it describes the index reads see; unset while a re-sort commits. */
+  private fence?: IndexFence;
+  private fenceStride = 128;
+  /** Reads in flight that took the fence: a re-sort commits only once they are done (they read the index it replaces). */
+  private fencedReads = 0;
+  private fencedReadsDone?: () => void;
 
   private constructor(
     /** The schema of the stored records. */
@@ -254,7 +269,20 @@ export class DuckDbStore implements Store {
    * column again: a 24 h page took three), the records already in wire form.
    */
   private async listFromIndex(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const { wires, nextCursor } = await this.readResult(buildLatestListQuery(this.schema, this.tableName, query), signal, (result) => indexRows(result, query.limit));
+    const { wires, nextCursor } = await this.withFence(
+      (fence) =>
+        fence && {
+          ...fencedRowids(fence, {
+            fromMicros: query.fromMicros,
+            toMicros: query.toMicros,
+            cursorMicros: query.cursor ? BigInt(query.cursor.eventTimeMicros) : undefined,
+            rows: query.limit + 1,
+            filtered: Object.keys(query.filters).length > 0,
+          }),
+          tail: fence.sortedRows,
+        },
+      (rowids) => this.readResult(buildLatestListQuery(this.schema, this.tableName, query, rowids), signal, (result) => indexRows(result, query.limit)),
+    );
     if (sameFields(query.fields, this.servedFields)) {
       // Each wire text is JSON.stringify of exactly these fields in this order (openIndexFor): the page's
       // JSON is the texts joined, and its records are decoded only if someone reads them (the API does not).
@@ -287,7 +315,10 @@ export class DuckDbStore implements Store {
   public async get(query: GetQuery, signal?: AbortSignal): Promise<WireRecord | undefined> {
     if (!this.indexStale && this.serves(query.fields)) {
       // One query over the window: locally there are no partitions to bill, and one scan of the key column beats many.
-      const [row] = await this.read(buildLatestGetQuery(this.schema, this.tableName, query), signal);
+      const [row] = await this.withFence(
+        (fence) => fence && { ...fencedRowids(fence, { fromMicros: query.fromMicros, toMicros: query.toMicros, rows: 1, filtered: true }), tail: fence.sortedRows },
+        (rowids) => this.read(buildLatestGetQuery(this.schema, this.tableName, query, rowids), signal),
+      );
       return row ? pick(JSON.parse(row.__wire as string) as WireRecord, query.fields) : undefined;
     }
     const rows = await this.read(buildGetQuery(this.schema, this.tableName, query), signal);
@@ -454,16 +485,66 @@ export class DuckDbStore implements Store {
 
   private async sortIndexNow(): Promise<void> {
     if (!this.schema.keyField || this.indexStale || this.closed) return;
+    const statements = sortLatestSql(this.schema, this.tableName);
+    const commit = statements.pop()!;
     this.sorting = true;
+    const previous = this.fence;
     try {
-      for (const sql of sortLatestSql(this.schema, this.tableName)) await this.connection.run(sql);
+      for (const sql of statements) await this.connection.run(sql);
+      // Reads that took the fence must read the index it describes: new ones go without it until the new fence is
+      // read, and those in flight finish (each within its deadline) before the sorted copy replaces the index.
+      this.fence = undefined;
+      await this.fencedReadsSettled();
+      await this.connection.run(commit);
     } catch (e) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
+      this.fence = previous;
       throw this.storeError(e);
     } finally {
       this.sorting = false;
     }
     this.sortedIndexRows = await this.indexRowCount();
+    this.fence = await this.readFence();
+  }
+
+  /**
+   * The fence of the index just sorted, or undefined if its rows are not in list order at rowids 0..n-1 (reads then
+   * go without one: slower, never wrong).
+   */
+  private async readFence(): Promise<IndexFence | undefined> {
+    const [order] = (await this.connection.runAndReadAll(indexOrderSql(this.schema, this.tableName))).getRowObjects();
+    const rows = Number(order.rows as bigint);
+    if (rows === 0 || order.disorder !== 0n || Number(order.last as bigint) !== rows - 1) return undefined;
+    const stride = this.fenceStride;
+    const posts = (await this.connection.runAndReadAll(fencePostsSql(this.schema, this.tableName), { stride: BigInt(stride) })).getRows();
+    const times = new BigInt64Array(posts.length);
+    for (let i = 0; i < posts.length; i++) {
+      if (posts[i]![0] !== BigInt(i * stride)) return undefined;
+      times[i] = posts[i]![1] as bigint;
+    }
+    return { stride, sortedRows: rows, times };
+  }
+
+  /** Runs a read with the rowids the current fence gives it (none without a fence), counted while in flight. */
+  private async withFence<T>(rowidsOf: (fence: IndexFence | undefined) => IndexRowids | undefined, read: (rowids?: IndexRowids) => Promise<T>): Promise<T> {
+    const fence = this.fence;
+    if (!fence) return read(undefined);
+    this.fencedReads++;
+    try {
+      return await read(rowidsOf(fence));
+    } finally {
+      if (--this.fencedReads === 0) this.fencedReadsDone?.();
+    }
+  }
+
+  private fencedReadsSettled(): Promise<void> {
+    if (this.fencedReads === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.fencedReadsDone = () => {
+        this.fencedReadsDone = undefined;
+        resolve();
+      };
+    });
   }
 
   private async indexRowCount(): Promise<number> {
