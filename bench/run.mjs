@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let failed = false;
-for (const bench of ['synth.mjs', 'api.mjs', 'cost.mjs']) {
+for (const bench of ['synth.mjs', 'api.mjs', 'local-pages.mjs', 'cost.mjs']) {
   console.log(`\n== ${bench} ==`);
   const run = spawnSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
   failed ||= run.status !== 0;

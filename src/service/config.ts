@@ -51,7 +51,10 @@ export interface ServiceConfig extends AppConfig {
   readonly eventSchema?: RecordSchema;
   /** `DUCKDB_PATH`, default `:memory:`. */
   readonly duckdbPath: string;
-  /** `CACHE_TTL_SECONDS`: how long BigQuery answers are reused; unset keeps the store's default. */
+  /**
+   * `CACHE_TTL_SECONDS`: how long answers are reused; unset keeps the store's default (BigQuery: 30 s; the local
+   * store: until the next write, which always ends reuse).
+   */
   readonly cacheTtlSeconds?: number;
   /** `API_DOCS`: `true` (default) serves the API reference at `/docs`, `false` turns it off. */
   readonly apiDocs: boolean;

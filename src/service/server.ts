@@ -77,12 +77,18 @@ const DOCS_ASSET_DIRECTORIES = [join(__dirname, 'docs'), join(__dirname, '..', '
 /** Opens the store the configuration names; each store's module is loaded only when chosen. */
 async function openStore(config: ServiceConfig, logger: Logger): Promise<{ store: Store; publisher?: Publisher }> {
   if (config.store === StoreKind.DUCKDB) {
-    const { DuckDbStore } = await import('./store/duckdb-store');
+    const { openLocalStore } = await import('./store/local-store');
     // Locally the service plays the topic, the subscription and the table too: the table holds every field of the
     // topic's schema, and the API reads the exposed ones.
     const tableSchema = config.eventSchema ?? config.schema;
-    const store = await DuckDbStore.create({ schema: tableSchema, servedFields: config.schema.fieldNames, path: config.duckdbPath, queryTimeoutMs: config.queryTimeoutMs });
-    return { store, publisher: new LocalPublisher({ sink: store, schema: tableSchema, clock: systemClock, logger }) };
+    const { store, database } = await openLocalStore(
+      { schema: tableSchema, servedFields: config.schema.fieldNames, path: config.duckdbPath, queryTimeoutMs: config.queryTimeoutMs },
+      {
+        ...(config.cacheTtlSeconds !== undefined ? { ttlMs: config.cacheTtlSeconds * 1000 } : {}),
+        ...(config.cacheMaxBytes !== undefined ? { maxBytes: config.cacheMaxBytes } : {}),
+      },
+    );
+    return { store, publisher: new LocalPublisher({ sink: database, schema: tableSchema, clock: systemClock, logger }) };
   }
   const { createBigQueryStore } = await import('./store/bigquery-store');
   const store = createBigQueryStore({

@@ -213,6 +213,18 @@ describe('QueryCache', () => {
     expect(inner.list).toHaveBeenCalledTimes(2);
   });
 
+  test('an answer of a call in flight when clear() ran is shared with its callers but not kept', async () => {
+    const cache = new QueryCache();
+    let finish: (value: string) => void = () => undefined;
+    const first = cache.get('k', 60_000, () => new Promise<string>((resolve) => (finish = resolve)));
+    const joined = cache.get('k', 60_000, async () => 'never run');
+    cache.clear();
+    finish('before the clear');
+    expect(await Promise.all([first, joined])).toEqual(['before the clear', 'before the clear']);
+    expect(await cache.get('k', 60_000, async () => 'after the clear')).toBe('after the clear');
+    expect(cache.stats()).toMatchObject({ misses: 2, coalesced: 1, hits: 0, entries: 1 });
+  });
+
   test('keys keep field order and cursor but not filter order', () => {
     expect(listQueryKey(recent({ filters: { a: 1, b: 'x' } }))).toBe(listQueryKey(recent({ filters: { b: 'x', a: 1 } })));
     expect(listQueryKey(recent({ fields: ['event_id', 'event_time'] }))).not.toBe(listQueryKey(recent({ fields: ['event_time', 'event_id'] })));

@@ -271,6 +271,12 @@ describe('the write-time index of the DuckDB store', () => {
     await store.close();
   });
 
+  test('refuses a fence stride that is not a whole number of rows from 1, naming it', async () => {
+    for (const indexFenceStride of [0, 2.5, Number.NaN]) {
+      await expect(DuckDbStore.create({ schema: keyed, indexFenceStride })).rejects.toThrow(`indexFenceStride must be a whole number of rows from 1, got ${indexFenceStride}`);
+    }
+  });
+
   test('pages read through the fence are exact where many events share one time, across posts, windows and filters', async () => {
     const store = await DuckDbStore.create({ schema: keyed, unsortedIndexRows: 1_000_000, indexFenceStride: 4 });
     // 30 times, 13 events each (keys shuffled against time): every time spans several posts of 4 rows.

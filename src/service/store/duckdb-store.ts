@@ -146,6 +146,8 @@ export class DuckDbStore implements Store {
   /** Opens (or creates) the database and its tables. */
   public static async create(options: DuckDbStoreOptions): Promise<DuckDbStore> {
     const tableName = options.tableName ?? 'records';
+    const stride = options.indexFenceStride;
+    if (stride !== undefined && (!Number.isSafeInteger(stride) || stride < 1)) throw new Error(`indexFenceStride must be a whole number of rows from 1, got ${stride}`);
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(options.path ?? ':memory:', {
@@ -185,7 +187,7 @@ export class DuckDbStore implements Store {
     store.servedFields = servedFields;
     store.served = new Set(servedFields);
     store.unsortedIndexLimit = options.unsortedIndexRows ?? 4096;
-    store.fenceStride = Math.max(1, Math.floor(options.indexFenceStride ?? 128));
+    store.fenceStride = options.indexFenceStride ?? 128;
     // A database file written before the index existed: build it once from the records. Either way the order of an
     // existing file's index is unknown: it counts as unsorted (re-sorted in the background, the store answers meanwhile).
     if (options.schema.keyField) {
@@ -228,6 +230,7 @@ export class DuckDbStore implements Store {
   /** Set while a re-sort runs on the writing connection: close() interrupts it rather than wait for it. */
   private sorting = false;
   private sortWhenIdle?: ReturnType<typeof setTimeout>;
+  private version = 0;
   /** The sorted index's fence, while it describes the index reads see; unset while a re-sort commits. */
   private fence?: IndexFence;
   private fenceStride = 128;
@@ -336,7 +339,24 @@ export class DuckDbStore implements Store {
 
   /** Like `insert`, and says which events were dead-lettered and why (the local publisher logs them). */
   public write(events: readonly StoredEvent[]): Promise<InsertResult> {
-    return this.afterWrites(() => this.writeNow(events));
+    return this.afterWrites(() => this.changing(() => this.writeNow(events)));
+  }
+
+  /**
+   * Counts the writes that may have changed what reads return (raised before each one's promise settles): a cache of
+   * answers keyed by it never serves one from before a write (see QueryCacheOptions.version).
+   */
+  public get dataVersion(): number {
+    return this.version;
+  }
+
+  /** Runs a change, then raises the data version whatever its outcome (a failed write may have stored part). */
+  private async changing<T>(change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      this.version++;
+    }
   }
 
   /**
@@ -347,7 +367,7 @@ export class DuckDbStore implements Store {
   public withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.afterWrites(() => {
       this.indexStale = true;
-      return use(this.connection);
+      return this.changing(() => use(this.connection));
     });
   }
 

@@ -43,6 +43,15 @@ export interface QueryCacheOptions {
    * @default Date.now
    */
   readonly now?: () => number;
+  /**
+   * The version of the data answers come from, for a store that knows when its data changes (the local store counts
+   * its writes): an answer is shared and kept only while the version stays the one its query started at, so none
+   * outlives a write and a call after a write never joins a query started before it. With it, `ttlMs` may be
+   * `Infinity`.
+   *
+   * @default - answers live for their TTL (BigQuery's data changes without the service knowing)
+   */
+  readonly version?: () => number;
 }
 
 interface Entry<T> {
@@ -78,6 +87,8 @@ export class QueryCache {
   private readonly maxBytes: number;
   private readonly now: () => number;
   private bytes = 0;
+  /** Raised by clear(): answers of calls that started before it are shared but not kept. */
+  private epoch = 0;
   private counts = { hits: 0, coalesced: 0, misses: 0 };
 
   public constructor(options: Pick<QueryCacheOptions, 'maxEntries' | 'maxBytes' | 'now'> = {}) {
@@ -119,10 +130,11 @@ export class QueryCache {
     }
 
     this.counts.misses++;
+    const epoch = this.epoch;
     const promise = load().then(
       (value) => {
         this.inFlight.delete(key);
-        if (ttlMs > 0) {
+        if (ttlMs > 0 && epoch === this.epoch) {
           const bytes = encodedBytes(value);
           if (bytes <= this.maxBytes / 10) this.remember(key, { value, expiresAt: this.now() + ttlMs, bytes });
         }
@@ -137,10 +149,11 @@ export class QueryCache {
     return promise;
   }
 
-  /** Drops every kept answer (in-flight calls still complete and are shared). */
+  /** Drops every kept answer; calls in flight still complete and are shared, but their answers are not kept. */
   public clear(): void {
     this.entries.clear();
     this.bytes = 0;
+    this.epoch++;
   }
 
   private remember(key: string, entry: Entry<unknown>): void {
@@ -160,9 +173,15 @@ export class QueryCache {
   }
 }
 
-/** Bytes of an answer as the API sends it (UTF-8 JSON); an absent answer (a lookup's 404) counts as a few bytes. */
+/**
+ * Bytes of an answer as the API sends it (UTF-8 JSON); an absent answer (a lookup's 404) counts as a few bytes. A
+ * page that carries its records' JSON (Page.encodedRecords) is measured by it, its records never decoded for this.
+ */
 function encodedBytes(value: unknown): number {
-  return value === undefined ? 16 : Buffer.byteLength(JSON.stringify(value));
+  if (value === undefined) return 16;
+  const encoded = (value as Partial<Page>).encodedRecords;
+  if (typeof encoded === 'string') return Buffer.byteLength(encoded) + Buffer.byteLength(JSON.stringify((value as Page).nextCursor ?? null));
+  return Buffer.byteLength(JSON.stringify(value));
 }
 
 /**
@@ -195,13 +214,24 @@ export function cachedStore(store: Store, options: QueryCacheOptions = {}): Stor
   const pastWindowTtlMs = options.pastWindowTtlMs ?? ttlMs;
   const settledAfterMs = options.settledAfterMs ?? 3_600_000;
   const ttlFor = (toMicros: bigint) => (toMicros <= BigInt(Math.floor(now() - settledAfterMs)) * 1000n ? pastWindowTtlMs : ttlMs);
+  let seenVersion = options.version?.();
+  /** The key of a query at the data's current version; a new version first drops what the old one kept. */
+  const versioned = (key: string) => {
+    if (!options.version) return key;
+    const version = options.version();
+    if (version !== seenVersion) {
+      cache.clear();
+      seenVersion = version;
+    }
+    return `${version}:${key}`;
+  };
 
   const wrapped: Store & { cache: QueryCache } = {
     cache,
     list: (query: ListQuery, signal?: AbortSignal): Promise<Page> =>
-      untilAborted(cache.get(listQueryKey(query), ttlFor(query.toMicros), () => store.list(query)), signal),
+      untilAborted(cache.get(versioned(listQueryKey(query)), ttlFor(query.toMicros), () => store.list(query)), signal),
     get: (query: GetQuery, signal?: AbortSignal): Promise<WireRecord | undefined> =>
-      untilAborted(cache.get(getQueryKey(query), ttlFor(query.toMicros), () => store.get(query)), signal),
+      untilAborted(cache.get(versioned(getQueryKey(query)), ttlFor(query.toMicros), () => store.get(query)), signal),
     ping: (signal?: AbortSignal) => store.ping(signal),
     close: () => store.close(),
   };
