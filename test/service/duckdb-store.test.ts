@@ -271,6 +271,40 @@ describe('the write-time index of the DuckDB store', () => {
     await store.close();
   });
 
+  test('a re-sort commits only once the reads that took the fence before it are done, and their pages stay exact', async () => {
+    const store = await DuckDbStore.create({ schema: keyed, unsortedIndexRows: 1_000_000, indexFenceStride: 4, readConnections: 1 });
+    const event = (id: string, minute: number) => published({ id, event_time: T0 + BigInt(minute) * 60_000_000n, state: 's' }, id, T0);
+    await store.insert(Array.from({ length: 200 }, (_, i) => event(`o${String(i).padStart(3, '0')}`, i)));
+    await store.sortIndex();
+    // 60 newer events in the tail: the next re-sort moves every sorted row 60 rowids on, past what the old fence says.
+    await store.insert(Array.from({ length: 60 }, (_, i) => event(`n${String(i).padStart(2, '0')}`, 300 + i)));
+    const older = { ...all, toMicros: T0 + 200n * 60_000_000n, fields: ['id'] };
+    const { nextCursor } = await store.list({ ...older, limit: 100 });
+    // Hold the next read after it took its connection and the fence, while a re-sort runs.
+    const internals = store as unknown as { prepare: (...args: unknown[]) => Promise<unknown> };
+    const prepare = internals.prepare.bind(store);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    internals.prepare = async (...args) => {
+      await gate;
+      return prepare(...args);
+    };
+    const settled: string[] = [];
+    const held = store.list({ ...all, toMicros: T0 + 400n * 60_000_000n, fields: ['id'], limit: 5, cursor: nextCursor }).then((page) => (settled.push('read'), page));
+    await new Promise((resolve) => setImmediate(resolve));
+    const sorting = store.sortIndex().then(() => settled.push('sorted'));
+    // Far longer than re-sorting 260 rows takes: were the commit not waiting, it would be done.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    internals.prepare = prepare;
+    release();
+    const page = await held;
+    await sorting;
+    expect(settled).toEqual(['read', 'sorted']);
+    expect(page.records).toEqual(['o099', 'o098', 'o097', 'o096', 'o095'].map((id) => ({ id })));
+    expect((await store.list({ ...all, toMicros: T0 + 400n * 60_000_000n, fields: ['id'], limit: 5, cursor: nextCursor })).records).toEqual(page.records);
+    await store.close();
+  });
+
   test('refuses a fence stride that is not a whole number of rows from 1, naming it', async () => {
     for (const indexFenceStride of [0, 2.5, Number.NaN]) {
       await expect(DuckDbStore.create({ schema: keyed, indexFenceStride })).rejects.toThrow(`indexFenceStride must be a whole number of rows from 1, got ${indexFenceStride}`);

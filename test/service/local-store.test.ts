@@ -50,6 +50,35 @@ describe('the local store as the service runs it (DuckDB behind a cache versione
     await store.close();
   });
 
+  test('an answer read while a write runs is not reused after it', async () => {
+    const { store, database } = await counted();
+    await database.write([event('a', 'first')]);
+    const internals = database as unknown as { insertRows: (...args: unknown[]) => Promise<void> };
+    const insertRows = internals.insertRows.bind(database);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    internals.insertRows = async (...args) => {
+      await gate;
+      return insertRows(...args);
+    };
+    const writing = database.write([event('a', 'second', 'm2', T0 + 1n)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await store.list(page)).records.map((r) => r.state)).toEqual(['first']);
+    release();
+    await writing;
+    internals.insertRows = insertRows;
+    expect((await store.list(page)).records.map((r) => r.state)).toEqual(['second']);
+    await store.close();
+  });
+
+  test('a closed store answers nothing, from memory neither', async () => {
+    const { store, database } = await counted();
+    await database.write([event('a', 'kept')]);
+    await store.list(page);
+    await store.close();
+    await expect(store.list(page)).rejects.toThrow('the local database is closed');
+  });
+
   test('SQL run through withConnection ends the reuse too', async () => {
     const { store, database } = await counted();
     await database.write([event('a', 'kept')]);

@@ -3,7 +3,9 @@
  * each re-sort. The sorted part holds its rows in list order (event time, then key, newest first) at rowids 0..n-1,
  * so the fence turns a page's time bounds into a rowid range, and DuckDB skips every other row by rowid before it
  * reads a column. Without it a page read the event times of the whole window (its top-N prunes little in memory):
- * a page of a 7-day window cost ~3.5x a page of a 1-day one on the sample data; with it, the same.
+ * a page of a 7-day window of the sample data (5 days of events) cost 2.6x what it costs with it, and with it a page
+ * costs about the same (1.15x) as a page of 1 day. It relies on the sorted part keeping its rowids: rows are never
+ * deleted from the index (a checkpoint after deletes renumbers rowids), later copies update their row in place.
  */
 
 /** A sorted index's fence. */

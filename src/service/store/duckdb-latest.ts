@@ -47,7 +47,9 @@ export function createLatestStagingSql(tableName: string): string {
 
 /**
  * Moves the staged rows into the index: within the batch the latest copy of each event first, then an upsert that
- * replaces a kept copy only by a later one (publish_time, then message_id), whatever order copies arrive in.
+ * replaces a kept copy only by a later one (publish_time, then message_id), whatever order copies arrive in. The
+ * update keeps the row at its rowid (its columns are scalars: DuckDB updates those in place), which the fence relies
+ * on (./duckdb-fence.ts): nothing may delete from the index or update a column DuckDB rewrites as delete and insert.
  */
 export function upsertLatestSql(schema: RecordSchema, tableName: string): string {
   const latest = quoteIdent(latestTableName(tableName));

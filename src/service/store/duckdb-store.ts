@@ -77,12 +77,20 @@ export interface DuckDbStoreOptions {
    */
   readonly unsortedIndexRows?: number;
   /**
-   * Rows of the sorted index between two posts of its fence (see ./duckdb-fence.ts): a page reads at most about this
-   * many rows more than it returns, and the fence keeps one post per this many rows in memory.
+   * Rows of the sorted index between two posts of its fence (see ./duckdb-fence.ts), which keeps one post per this
+   * many rows in memory. A page of no filter but time reads at most about this many rows more than it returns (plus
+   * the events sharing its first event time); a filtered page reads the window's rows after its cursor.
    *
    * @default 128
    */
   readonly indexFenceStride?: number;
+  /**
+   * Whether reads of the sorted index go through its fence. `false` reads without one, the query shape before it,
+   * which benchmarks compare against.
+   *
+   * @default true
+   */
+  readonly indexFence?: boolean;
   /**
    * Starts the deadline of one query: calls `onDeadline` once `ms` have passed, unless the returned function cancels
    * it first. A seam for tests that decide exactly when a deadline passes (while a query runs, while its statement
@@ -187,7 +195,7 @@ export class DuckDbStore implements Store {
     store.servedFields = servedFields;
     store.served = new Set(servedFields);
     store.unsortedIndexLimit = options.unsortedIndexRows ?? 4096;
-    store.fenceStride = options.indexFenceStride ?? 128;
+    store.fenceStride = options.indexFence === false ? 0 : (options.indexFenceStride ?? 128);
     // A database file written before the index existed: build it once from the records. Either way the order of an
     // existing file's index is unknown: it counts as unsorted (re-sorted in the background, the store answers meanwhile).
     if (options.schema.keyField) {
@@ -233,6 +241,7 @@ export class DuckDbStore implements Store {
   private version = 0;
   /** The sorted index's fence, while it describes the index reads see; unset while a re-sort commits. */
   private fence?: IndexFence;
+  /** Rows between two posts; 0 keeps no fence. */
   private fenceStride = 128;
   /** Reads in flight that took the fence: a re-sort commits only once they are done (they read the index it replaces). */
   private fencedReads = 0;
@@ -267,34 +276,35 @@ export class DuckDbStore implements Store {
   }
 
   /**
-   * A page from the write-time index: one top-N query over the whole window (the BigQuery store reads partition
-   * slices to bound bytes billed; locally nothing is billed, and each slice query paid the scan of the event-time
-   * column again: a 24 h page took three), the records already in wire form.
+   * A page from the write-time index: one top-N query over the window's rowids the fence gives (the BigQuery store
+   * reads partition slices to bound bytes billed; locally nothing is billed, and each slice query paid the scan of
+   * the event-time column again: a 24 h page took three), the records already in wire form.
    */
   private async listFromIndex(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const { wires, nextCursor } = await this.withFence(
-      (fence) =>
-        fence && {
-          ...fencedRowids(fence, {
-            fromMicros: query.fromMicros,
-            toMicros: query.toMicros,
-            cursorMicros: query.cursor ? BigInt(query.cursor.eventTimeMicros) : undefined,
-            rows: query.limit + 1,
-            filtered: Object.keys(query.filters).length > 0,
-          }),
-          tail: fence.sortedRows,
-        },
-      (rowids) => this.readResult(buildLatestListQuery(this.schema, this.tableName, query, rowids), signal, (result) => indexRows(result, query.limit)),
+    const rowidsOf = (fence: IndexFence): IndexRowids => ({
+      ...fencedRowids(fence, {
+        fromMicros: query.fromMicros,
+        toMicros: query.toMicros,
+        cursorMicros: query.cursor ? BigInt(query.cursor.eventTimeMicros) : undefined,
+        rows: query.limit + 1,
+        filtered: Object.keys(query.filters).length > 0,
+      }),
+      tail: fence.sortedRows,
+    });
+    const { wires, nextCursor } = await this.readResult(
+      (fence) => buildLatestListQuery(this.schema, this.tableName, query, fence && rowidsOf(fence)),
+      signal,
+      (result) => indexRows(result, query.limit),
     );
     if (sameFields(query.fields, this.servedFields)) {
       // Each wire text is JSON.stringify of exactly these fields in this order (openIndexFor): the page's
-      // JSON is the texts joined, and its records are decoded only if someone reads them (the API does not).
+      // JSON is the texts joined, and its records are decoded only if someone reads them (the API does not), on
+      // each read: a page kept by a cache then holds its JSON only, the size the cache counts.
       const encodedRecords = `[${wires.join(',')}]`;
-      let records: WireRecord[] | undefined;
       return {
         encodedRecords,
         get records() {
-          return (records ??= JSON.parse(encodedRecords) as WireRecord[]);
+          return JSON.parse(encodedRecords) as WireRecord[];
         },
         ...(nextCursor ? { nextCursor } : {}),
       };
@@ -318,10 +328,11 @@ export class DuckDbStore implements Store {
   public async get(query: GetQuery, signal?: AbortSignal): Promise<WireRecord | undefined> {
     if (!this.indexStale && this.serves(query.fields)) {
       // One query over the window: locally there are no partitions to bill, and one scan of the key column beats many.
-      const [row] = await this.withFence(
-        (fence) => fence && { ...fencedRowids(fence, { fromMicros: query.fromMicros, toMicros: query.toMicros, rows: 1, filtered: true }), tail: fence.sortedRows },
-        (rowids) => this.read(buildLatestGetQuery(this.schema, this.tableName, query, rowids), signal),
-      );
+      const rowidsOf = (fence: IndexFence): IndexRowids => ({
+        ...fencedRowids(fence, { fromMicros: query.fromMicros, toMicros: query.toMicros, rows: 1, filtered: true }),
+        tail: fence.sortedRows,
+      });
+      const [row] = await this.readResult((fence) => buildLatestGetQuery(this.schema, this.tableName, query, fence && rowidsOf(fence)), signal);
       return row ? pick(JSON.parse(row.__wire as string) as WireRecord, query.fields) : undefined;
     }
     const rows = await this.read(buildGetQuery(this.schema, this.tableName, query), signal);
@@ -505,6 +516,9 @@ export class DuckDbStore implements Store {
 
   private async sortIndexNow(): Promise<void> {
     if (!this.schema.keyField || this.indexStale || this.closed) return;
+    // This sort takes in the tail a pause in the writes would have sorted.
+    clearTimeout(this.sortWhenIdle);
+    this.sortWhenIdle = undefined;
     const statements = sortLatestSql(this.schema, this.tableName);
     const commit = statements.pop()!;
     this.sorting = true;
@@ -532,6 +546,7 @@ export class DuckDbStore implements Store {
    * go without one: slower, never wrong).
    */
   private async readFence(): Promise<IndexFence | undefined> {
+    if (this.fenceStride === 0) return undefined;
     const [order] = (await this.connection.runAndReadAll(indexOrderSql(this.schema, this.tableName))).getRowObjects();
     const rows = Number(order.rows as bigint);
     if (rows === 0 || order.disorder !== 0n || Number(order.last as bigint) !== rows - 1) return undefined;
@@ -543,18 +558,6 @@ export class DuckDbStore implements Store {
       times[i] = posts[i]![1] as bigint;
     }
     return { stride, sortedRows: rows, times };
-  }
-
-  /** Runs a read with the rowids the current fence gives it (none without a fence), counted while in flight. */
-  private async withFence<T>(rowidsOf: (fence: IndexFence | undefined) => IndexRowids | undefined, read: (rowids?: IndexRowids) => Promise<T>): Promise<T> {
-    const fence = this.fence;
-    if (!fence) return read(undefined);
-    this.fencedReads++;
-    try {
-      return await read(rowidsOf(fence));
-    } finally {
-      if (--this.fencedReads === 0) this.fencedReadsDone?.();
-    }
   }
 
   private fencedReadsSettled(): Promise<void> {
@@ -669,11 +672,19 @@ export class DuckDbStore implements Store {
   /**
    * Runs a read on an idle read connection, under the deadline and the caller's abort signal. `collect` takes what
    * the caller needs from the materialized result (its chunks are read synchronously, without a round trip to the
-   * database per chunk); by default every row as an object.
+   * database per chunk); by default every row as an object. A query of the index is built once the read has its
+   * connection, from the fence at that moment (if any): the read counts as fenced from then until it settles, within
+   * its deadline, and a re-sort waits for such reads only.
    */
-  private async readResult<T = Array<Record<string, DuckDBValue>>>(query: BoundQuery, signal?: AbortSignal, collect?: (result: DuckDBMaterializedResult) => T): Promise<T> {
+  private async readResult<T = Array<Record<string, DuckDBValue>>>(
+    query: BoundQuery | ((fence?: IndexFence) => BoundQuery),
+    signal?: AbortSignal,
+    collect?: (result: DuckDBMaterializedResult) => T,
+  ): Promise<T> {
     this.assertOpen();
     const connection = await this.acquire();
+    const fence = typeof query === 'function' ? this.fence : undefined;
+    if (fence) this.fencedReads++;
     let timedOut = false;
     let retrying: ReturnType<typeof setInterval> | undefined;
     const interrupt = () => {
@@ -689,12 +700,13 @@ export class DuckDbStore implements Store {
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       if (signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, 'the request was cancelled before the query ran');
-      const statement = await this.prepare(connection, query.sql);
+      const bound = typeof query === 'function' ? query(fence) : query;
+      const statement = await this.prepare(connection, bound.sql);
       // close() began while the statement was being prepared: its interrupt came before this query, so refuse it here.
       this.assertOpen();
       // The deadline or the caller's abort passed while preparing: that interrupt reached no query, so stop here.
       if (timedOut || signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, `the query did not start within ${this.queryTimeoutMs} ms`);
-      statement.bind(query.params);
+      statement.bind(bound.params);
       if (collect) return collect(await statement.run());
       const reader = await statement.runAndReadAll();
       return reader.getRowObjects() as T;
@@ -710,6 +722,7 @@ export class DuckDbStore implements Store {
       cancelDeadline();
       signal?.removeEventListener('abort', interrupt);
       this.release(connection);
+      if (fence && --this.fencedReads === 0) this.fencedReadsDone?.();
     }
   }
 

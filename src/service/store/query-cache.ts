@@ -204,7 +204,7 @@ export function getQueryKey(query: GetQuery): string {
 
 /**
  * Wraps a store so identical concurrent `list`/`get` calls cause one query and repeats within the TTL cause none.
- * `ping` and `close` pass through: readiness must reflect the store now. A caller's abort signal only stops that
+ * `ping` and `close` pass through (close drops every kept answer first): readiness must reflect the store now. A caller's abort signal only stops that
  * caller's wait; the shared query keeps running for the others, bounded by the store's own timeout.
  */
 export function cachedStore(store: Store, options: QueryCacheOptions = {}): Store & { readonly cache: QueryCache } {
@@ -233,7 +233,11 @@ export function cachedStore(store: Store, options: QueryCacheOptions = {}): Stor
     get: (query: GetQuery, signal?: AbortSignal): Promise<WireRecord | undefined> =>
       untilAborted(cache.get(versioned(getQueryKey(query)), ttlFor(query.toMicros), () => store.get(query)), signal),
     ping: (signal?: AbortSignal) => store.ping(signal),
-    close: () => store.close(),
+    // A closed store answers nothing, from memory neither.
+    close: () => {
+      cache.clear();
+      return store.close();
+    },
   };
   if (store.insert) wrapped.insert = store.insert.bind(store);
   return wrapped;
