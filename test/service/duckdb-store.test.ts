@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Field, FieldMode, RecordSchema } from '../../src/schema';
 import { DuckDbStore } from '../../src/service/store/duckdb-store';
 import { StoreError, StoreErrorKind } from '../../src/service/store/errors';
+import { holdMethod } from './hold-method';
 import { describeStoreContract, listAll } from './store-contract';
 import { T0, flightEvents, published } from './store-contract-data';
 
@@ -281,22 +282,15 @@ describe('the write-time index of the DuckDB store', () => {
     const older = { ...all, toMicros: T0 + 200n * 60_000_000n, fields: ['id'] };
     const { nextCursor } = await store.list({ ...older, limit: 100 });
     // Hold the next read after it took its connection and the fence, while a re-sort runs.
-    const internals = store as unknown as { prepare: (...args: unknown[]) => Promise<unknown> };
-    const prepare = internals.prepare.bind(store);
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    internals.prepare = async (...args) => {
-      await gate;
-      return prepare(...args);
-    };
+    const prepare = holdMethod(store, 'prepare');
     const settled: string[] = [];
     const held = store.list({ ...all, toMicros: T0 + 400n * 60_000_000n, fields: ['id'], limit: 5, cursor: nextCursor }).then((page) => (settled.push('read'), page));
     await new Promise((resolve) => setImmediate(resolve));
     const sorting = store.sortIndex().then(() => settled.push('sorted'));
     // Far longer than re-sorting 260 rows takes: were the commit not waiting, it would be done.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    internals.prepare = prepare;
-    release();
+    prepare.restore();
+    prepare.release();
     const page = await held;
     await sorting;
     expect(settled).toEqual(['read', 'sorted']);

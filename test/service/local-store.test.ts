@@ -1,6 +1,7 @@
 import { Field, FieldMode, RecordSchema } from '../../src/schema';
 import { openLocalStore } from '../../src/service/store/local-store';
 import type { ListQuery } from '../../src/service/store/store';
+import { holdMethod } from './hold-method';
 import { T0, published } from './store-contract-data';
 
 const required = { mode: FieldMode.REQUIRED };
@@ -53,20 +54,13 @@ describe('the local store as the service runs it (DuckDB behind a cache versione
   test('an answer read while a write runs is not reused after it', async () => {
     const { store, database } = await counted();
     await database.write([event('a', 'first')]);
-    const internals = database as unknown as { insertRows: (...args: unknown[]) => Promise<void> };
-    const insertRows = internals.insertRows.bind(database);
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    internals.insertRows = async (...args) => {
-      await gate;
-      return insertRows(...args);
-    };
+    const insertRows = holdMethod(database, 'insertRows');
     const writing = database.write([event('a', 'second', 'm2', T0 + 1n)]);
     await new Promise((resolve) => setImmediate(resolve));
     expect((await store.list(page)).records.map((r) => r.state)).toEqual(['first']);
-    release();
+    insertRows.release();
     await writing;
-    internals.insertRows = insertRows;
+    insertRows.restore();
     expect((await store.list(page)).records.map((r) => r.state)).toEqual(['second']);
     await store.close();
   });
