@@ -122,7 +122,7 @@ try {
     }
     if (results.distinct && before) {
       const r = results.distinct;
-      console.log(`  distinct pages (no answer reused): ${(r.requests.average / before?.requests.average).toFixed(1)}x the ranked shape, p99 ${r.latency.p99} ms (target < 100 ms) ${r.latency.p99 < 100 ? 'OK' : 'MISSED'}`);
+      console.log(`  distinct pages (no answer reused): ${(r.requests.average / before.requests.average).toFixed(1)}x the ranked shape, p99 ${r.latency.p99} ms (target < 100 ms) ${r.latency.p99 < 100 ? 'OK' : 'MISSED'}`);
     }
     servers.kill();
     await new Promise((resolve) => (servers.exitCode !== null || servers.signalCode !== null ? resolve() : servers.once('exit', resolve)));

@@ -204,8 +204,9 @@ export function getQueryKey(query: GetQuery): string {
 
 /**
  * Wraps a store so identical concurrent `list`/`get` calls cause one query and repeats within the TTL cause none.
- * `ping` and `close` pass through (close drops every kept answer first): readiness must reflect the store now. A caller's abort signal only stops that
- * caller's wait; the shared query keeps running for the others, bounded by the store's own timeout.
+ * `ping` and `close` pass through (close drops every kept answer first): readiness must reflect the store now. A
+ * caller's abort signal only stops that caller's wait; the shared query keeps running for the others, bounded by the
+ * store's own timeout.
  */
 export function cachedStore(store: Store, options: QueryCacheOptions = {}): Store & { readonly cache: QueryCache } {
   const cache = new QueryCache(options);
