@@ -243,9 +243,8 @@ export class DuckDbStore implements Store {
   private fence?: IndexFence;
   /** Rows between two posts; 0 keeps no fence. */
   private fenceStride = 128;
-  /** Reads in flight that took the fence: a re-sort commits only once they are done (they read the index it replaces). */
-  private fencedReads = 0;
-  private fencedReadsDone?: () => void;
+  /** Re-sorts that began to commit: a read whose fence one of them replaced while it ran is read again without it. */
+  private sortCommits = 0;
 
   private constructor(
     /** The schema of the stored records. */
@@ -525,10 +524,10 @@ export class DuckDbStore implements Store {
     const previous = this.fence;
     try {
       for (const sql of statements) await this.connection.run(sql);
-      // Reads that took the fence must read the index it describes: new ones go without it until the new fence is
-      // read, and those in flight finish (each within its deadline) before the sorted copy replaces the index.
+      // From here a read that took the fence may meet the sorted copy, whose rowids the fence does not describe: new
+      // reads go without a fence until the new one is read, and those in flight see the count move and read again.
       this.fence = undefined;
-      await this.fencedReadsSettled();
+      this.sortCommits++;
       await this.connection.run(commit);
     } catch (e) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
@@ -558,16 +557,6 @@ export class DuckDbStore implements Store {
       times[i] = posts[i]![1] as bigint;
     }
     return { stride, sortedRows: rows, times };
-  }
-
-  private fencedReadsSettled(): Promise<void> {
-    if (this.fencedReads === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.fencedReadsDone = () => {
-        this.fencedReadsDone = undefined;
-        resolve();
-      };
-    });
   }
 
   private async indexRowCount(): Promise<number> {
@@ -672,19 +661,34 @@ export class DuckDbStore implements Store {
   /**
    * Runs a read on an idle read connection, under the deadline and the caller's abort signal. `collect` takes what
    * the caller needs from the materialized result (its chunks are read synchronously, without a round trip to the
-   * database per chunk); by default every row as an object. A query of the index is built once the read has its
-   * connection, from the fence at that moment (if any): the read counts as fenced from then until it settles, within
-   * its deadline, and a re-sort waits for such reads only.
+   * database per chunk); by default every row as an object. A query of the index is built from the fence (if any)
+   * once the read has its connection; if a re-sort began to commit meanwhile, the index may have been replaced under
+   * the fence's rowids before the query started: it runs again without one (rare: re-sorts follow bulk writes). A
+   * re-sort never waits for reads, so neither do the writes queued behind it.
    */
   private async readResult<T = Array<Record<string, DuckDBValue>>>(
     query: BoundQuery | ((fence?: IndexFence) => BoundQuery),
     signal?: AbortSignal,
     collect?: (result: DuckDBMaterializedResult) => T,
   ): Promise<T> {
+    if (typeof query !== 'function') return this.readOnce(query, signal, collect);
+    let commits = 0;
+    let fence: IndexFence | undefined;
+    const result = await this.readOnce(
+      () => {
+        [fence, commits] = [this.fence, this.sortCommits];
+        return query(fence);
+      },
+      signal,
+      collect,
+    );
+    if (!fence || commits === this.sortCommits) return result;
+    return this.readOnce(query(undefined), signal, collect);
+  }
+
+  private async readOnce<T>(query: BoundQuery | (() => BoundQuery), signal?: AbortSignal, collect?: (result: DuckDBMaterializedResult) => T): Promise<T> {
     this.assertOpen();
     const connection = await this.acquire();
-    const fence = typeof query === 'function' ? this.fence : undefined;
-    if (fence) this.fencedReads++;
     let timedOut = false;
     let retrying: ReturnType<typeof setInterval> | undefined;
     const interrupt = () => {
@@ -700,7 +704,7 @@ export class DuckDbStore implements Store {
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       if (signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, 'the request was cancelled before the query ran');
-      const bound = typeof query === 'function' ? query(fence) : query;
+      const bound = typeof query === 'function' ? query() : query;
       const statement = await this.prepare(connection, bound.sql);
       // close() began while the statement was being prepared: its interrupt came before this query, so refuse it here.
       this.assertOpen();
@@ -722,7 +726,6 @@ export class DuckDbStore implements Store {
       cancelDeadline();
       signal?.removeEventListener('abort', interrupt);
       this.release(connection);
-      if (fence && --this.fencedReads === 0) this.fencedReadsDone?.();
     }
   }
 
