@@ -297,6 +297,21 @@ describe('the write-time index of the DuckDB store', () => {
     await store.close();
   });
 
+  test('a read whose caller leaves while its statement is prepared says so, and never runs', async () => {
+    const store = await DuckDbStore.create({ schema: keyed });
+    await store.insert(copies);
+    const prepare = holdMethod(store, 'prepare');
+    const client = new AbortController();
+    const read = store.list(all, client.signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    client.abort();
+    prepare.restore();
+    prepare.release();
+    await expect(read).rejects.toThrow('the request was cancelled before the query ran');
+    expect((await store.list(all)).records).toHaveLength(2);
+    await store.close();
+  });
+
   test('refuses a fence stride that is not a whole number of rows from 1, naming it', async () => {
     for (const indexFenceStride of [0, 2.5, Number.NaN]) {
       await expect(DuckDbStore.create({ schema: keyed, indexFenceStride })).rejects.toThrow(`indexFenceStride must be a whole number of rows from 1, got ${indexFenceStride}`);

@@ -709,7 +709,8 @@ export class DuckDbStore implements Store {
       // close() began while the statement was being prepared: its interrupt came before this query, so refuse it here.
       this.assertOpen();
       // The deadline or the caller's abort passed while preparing: that interrupt reached no query, so stop here.
-      if (timedOut || signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, `the query did not start within ${this.queryTimeoutMs} ms`);
+      if (timedOut) throw new StoreError(StoreErrorKind.TIMEOUT, `the query did not start within ${this.queryTimeoutMs} ms`);
+      if (signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, 'the request was cancelled before the query ran');
       statement.bind(bound.params);
       if (collect) return collect(await statement.run());
       const reader = await statement.runAndReadAll();
