@@ -521,7 +521,6 @@ export class DuckDbStore implements Store {
     const statements = sortLatestSql(this.schema, this.tableName);
     const commit = statements.pop()!;
     this.sorting = true;
-    const previous = this.fence;
     try {
       for (const sql of statements) await this.connection.run(sql);
       // From here a read that took the fence may meet the sorted copy, whose rowids the fence does not describe: new
@@ -530,8 +529,9 @@ export class DuckDbStore implements Store {
       this.sortCommits++;
       await this.connection.run(commit);
     } catch (e) {
+      // A failed COMMIT may still have replaced the index (DuckDB can report a failure after the commit took effect):
+      // the fence stays unset, reads go without one until the next re-sort reads a new one.
       await this.connection.run('ROLLBACK').catch(() => undefined);
-      this.fence = previous;
       throw this.storeError(e);
     } finally {
       this.sorting = false;
@@ -663,30 +663,14 @@ export class DuckDbStore implements Store {
    * the caller needs from the materialized result (its chunks are read synchronously, without a round trip to the
    * database per chunk); by default every row as an object. A query of the index is built from the fence (if any)
    * once the read has its connection; if a re-sort began to commit meanwhile, the index may have been replaced under
-   * the fence's rowids before the query started: it runs again without one (rare: re-sorts follow bulk writes). A
-   * re-sort never waits for reads, so neither do the writes queued behind it.
+   * the fence's rowids before the query started: it runs again without one, within the same deadline (rare: re-sorts
+   * follow bulk writes). A re-sort never waits for reads, so neither do the writes queued behind it.
    */
   private async readResult<T = Array<Record<string, DuckDBValue>>>(
     query: BoundQuery | ((fence?: IndexFence) => BoundQuery),
     signal?: AbortSignal,
     collect?: (result: DuckDBMaterializedResult) => T,
   ): Promise<T> {
-    if (typeof query !== 'function') return this.readOnce(query, signal, collect);
-    let commits = 0;
-    let fence: IndexFence | undefined;
-    const result = await this.readOnce(
-      () => {
-        [fence, commits] = [this.fence, this.sortCommits];
-        return query(fence);
-      },
-      signal,
-      collect,
-    );
-    if (!fence || commits === this.sortCommits) return result;
-    return this.readOnce(query(undefined), signal, collect);
-  }
-
-  private async readOnce<T>(query: BoundQuery | (() => BoundQuery), signal?: AbortSignal, collect?: (result: DuckDBMaterializedResult) => T): Promise<T> {
     this.assertOpen();
     const connection = await this.acquire();
     let timedOut = false;
@@ -702,9 +686,8 @@ export class DuckDbStore implements Store {
       interrupt();
     }, this.queryTimeoutMs);
     signal?.addEventListener('abort', interrupt, { once: true });
-    try {
-      if (signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, 'the request was cancelled before the query ran');
-      const bound = typeof query === 'function' ? query() : query;
+    /** Runs one statement on this read's connection, unless the deadline, the caller or close() came first. */
+    const run = async (bound: BoundQuery): Promise<T> => {
       const statement = await this.prepare(connection, bound.sql);
       // close() began while the statement was being prepared: its interrupt came before this query, so refuse it here.
       this.assertOpen();
@@ -713,8 +696,17 @@ export class DuckDbStore implements Store {
       if (signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, 'the request was cancelled before the query ran');
       statement.bind(bound.params);
       if (collect) return collect(await statement.run());
-      const reader = await statement.runAndReadAll();
-      return reader.getRowObjects() as T;
+      return (await statement.runAndReadAll()).getRowObjects() as T;
+    };
+    try {
+      if (signal?.aborted) throw new StoreError(StoreErrorKind.TIMEOUT, 'the request was cancelled before the query ran');
+      if (typeof query !== 'function') return await run(query);
+      const [fence, commits] = [this.fence, this.sortCommits];
+      const result = await run(query(fence));
+      if (!fence || commits === this.sortCommits) return result;
+      // A re-sort began to commit while this read ran: the index may have been replaced under the fence's rowids
+      // before the query started. Read again without the fence, on the same connection and under the same deadline.
+      return await run(query(undefined));
     } catch (e) {
       if (e instanceof StoreError) throw e;
       if (this.closed) throw new StoreError(StoreErrorKind.UNAVAILABLE, 'the local database closed while the query ran', 5, { cause: e });
