@@ -64,7 +64,7 @@ describe('the fence of the sorted index', () => {
     const rows: Row[] = Array.from({ length: 10_000 }, (_, i) => ({ t: BigInt(10_000 - i), k: 0 }));
     const fence = fenceOf(rows, 64);
     const first = fencedRowids(fence, { fromMicros: 0n, toMicros: 20_000n, rows: 101, filtered: false });
-    expect(first).toEqual({ from: 0, to: 101 });
+    expect(first).toEqual({ from: 0, to: 101, tail: 10_000 });
     const deep = fencedRowids(fence, { fromMicros: 0n, toMicros: 20_000n, cursorMicros: 5_000n, rows: 101, filtered: false });
     expect(deep.from).toBeGreaterThan(5_000 - 64);
     expect(deep.to - deep.from).toBeLessThanOrEqual(64 + 101);

@@ -8,6 +8,8 @@
  * deleted from the index (a checkpoint after deletes renumbers rowids), later copies update their row in place.
  */
 
+import type { IndexRowids } from './duckdb-latest';
+
 /** A sorted index's fence. */
 export interface IndexFence {
   /** Rows between two fence posts. */
@@ -31,11 +33,11 @@ export interface FencedQuery {
 }
 
 /**
- * Rowids of the sorted part that can hold the query's rows: `[from, to)`. Rows before `from` are newer than the page
- * can start (at or after `to`, or before the cursor's time), rows from `to` on older than the window or, unfiltered,
- * past the page. The unsorted tail (rowids from `sortedRows`) is not covered: the caller reads it whole.
+ * Rowids that can hold the query's rows: the sorted part's `[from, to)` and the unsorted tail (read whole, from
+ * `sortedRows`). Rows before `from` are newer than the page can start (at or after `to`, or before the cursor's
+ * time), rows from `to` on older than the window or, unfiltered, past the page.
  */
-export function fencedRowids(fence: IndexFence, query: FencedQuery): { from: number; to: number } {
+export function fencedRowids(fence: IndexFence, query: FencedQuery): IndexRowids {
   const { stride, sortedRows, times } = fence;
   const rowOf = (post: number) => Math.min(post * stride, sortedRows);
   const upper = query.cursorMicros !== undefined && query.cursorMicros < query.toMicros ? query.cursorMicros : undefined;
@@ -46,12 +48,13 @@ export function fencedRowids(fence: IndexFence, query: FencedQuery): { from: num
   const from = newer === 0 ? 0 : rowOf(newer - 1);
   // Rows from the first post older than `from` on are older than the window.
   const to = rowOf(postsWhile(times, (t) => t >= query.fromMicros));
-  if (query.filtered) return { from, to };
+  const tail = sortedRows;
+  if (query.filtered) return { from, to, tail };
   // Unfiltered, every row from the first post strictly older than the page's upper bound on is in the page's order
   // after all rows before it, and each matches the window down to `from`: the page ends within `rows` of that post.
   const bound = upper ?? query.toMicros;
   const firstMatch = rowOf(postsWhile(times, (t) => t >= bound));
-  return { from, to: Math.min(to, firstMatch + query.rows) };
+  return { from, to: Math.min(to, firstMatch + query.rows), tail };
 }
 
 /** How many posts, from the first, satisfy `test` (it holds for a prefix of the posts: their times never rise). */

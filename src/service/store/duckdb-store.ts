@@ -10,7 +10,7 @@ import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, build
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
 import { StoreError, StoreErrorKind } from './errors';
 import { IndexFence, fencedRowids } from './duckdb-fence';
-import { IndexRowids, buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, fencePostsSql, indexOrderSql, latestTableName, sortLatestSql, upsertLatestSql } from './duckdb-latest';
+import { buildLatestGetQuery, buildLatestListQuery, createLatestStagingSql, createLatestTableSql, fencePostsSql, indexOrderSql, latestTableName, sortLatestSql, upsertLatestSql } from './duckdb-latest';
 import type { GetQuery, ListQuery, Page, PageCursor, Store, StoredEvent, WireRecord } from './store';
 
 /** Options of `DuckDbStore.create`. */
@@ -138,6 +138,8 @@ const NO_ROWID = /Binder Error.*"rowid"/s;
 const DYNAMIC_IN_FILTER_ROWS = 1001;
 /** Prepared statements kept per read connection: one per query shape (fields, filters, cursor), oldest dropped first. */
 const PREPARED_PER_CONNECTION = 64;
+/** Rows between two posts of the index's fence (DuckDbStoreOptions.indexFenceStride). */
+const DEFAULT_FENCE_STRIDE = 128;
 /** Pause of the writes after which an index with an unsorted tail is re-sorted (a bulk load ends, traffic stops). */
 const SORT_WHEN_IDLE_MS = 1000;
 /** The smallest unsorted tail re-sorted in a pause: a trickle of events must not rewrite the whole index each time. */
@@ -195,7 +197,7 @@ export class DuckDbStore implements Store {
     store.servedFields = servedFields;
     store.served = new Set(servedFields);
     store.unsortedIndexLimit = options.unsortedIndexRows ?? 4096;
-    store.fenceStride = options.indexFence === false ? 0 : (options.indexFenceStride ?? 128);
+    store.fenceStride = options.indexFence === false ? 0 : (options.indexFenceStride ?? DEFAULT_FENCE_STRIDE);
     // A database file written before the index existed: build it once from the records. Either way the order of an
     // existing file's index is unknown: it counts as unsorted (re-sorted in the background, the store answers meanwhile).
     if (options.schema.keyField) {
@@ -242,7 +244,7 @@ export class DuckDbStore implements Store {
   /** The sorted index's fence, while it describes the index reads see; unset while a re-sort commits. */
   private fence?: IndexFence;
   /** Rows between two posts; 0 keeps no fence. */
-  private fenceStride = 128;
+  private fenceStride = DEFAULT_FENCE_STRIDE;
   /** Re-sorts that began to commit: a read whose fence one of them replaced while it ran is read again without it. */
   private sortCommits = 0;
 
@@ -280,16 +282,14 @@ export class DuckDbStore implements Store {
    * the event-time column again: a 24 h page took three), the records already in wire form.
    */
   private async listFromIndex(query: ListQuery, signal?: AbortSignal): Promise<Page> {
-    const rowidsOf = (fence: IndexFence): IndexRowids => ({
-      ...fencedRowids(fence, {
+    const rowidsOf = (fence: IndexFence) =>
+      fencedRowids(fence, {
         fromMicros: query.fromMicros,
         toMicros: query.toMicros,
         cursorMicros: query.cursor ? BigInt(query.cursor.eventTimeMicros) : undefined,
         rows: query.limit + 1,
         filtered: Object.keys(query.filters).length > 0,
-      }),
-      tail: fence.sortedRows,
-    });
+      });
     const { wires, nextCursor } = await this.readResult(
       (fence) => buildLatestListQuery(this.schema, this.tableName, query, fence && rowidsOf(fence)),
       signal,
@@ -327,10 +327,7 @@ export class DuckDbStore implements Store {
   public async get(query: GetQuery, signal?: AbortSignal): Promise<WireRecord | undefined> {
     if (!this.indexStale && this.serves(query.fields)) {
       // One query over the window: locally there are no partitions to bill, and one scan of the key column beats many.
-      const rowidsOf = (fence: IndexFence): IndexRowids => ({
-        ...fencedRowids(fence, { fromMicros: query.fromMicros, toMicros: query.toMicros, rows: 1, filtered: true }),
-        tail: fence.sortedRows,
-      });
+      const rowidsOf = (fence: IndexFence) => fencedRowids(fence, { fromMicros: query.fromMicros, toMicros: query.toMicros, rows: 1, filtered: true });
       const [row] = await this.readResult((fence) => buildLatestGetQuery(this.schema, this.tableName, query, fence && rowidsOf(fence)), signal);
       return row ? pick(JSON.parse(row.__wire as string) as WireRecord, query.fields) : undefined;
     }
