@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RecordSchema } from '../../schema/record-schema';
 import { int64ToWire } from '../../schema/wire';
 import { evolveRecordsTable } from './duckdb-evolve';
+import { EncodedPage } from './encoded-page';
 import { createDeadLetterTableSql, createRecordsTableSql, createStagingTableSql, insertFromStagingSql, quoteIdent } from './duckdb-ddl';
 import { BoundQuery, EVENT_TIME_COLUMN, TIE_BREAKER_COLUMN, buildGetQuery, buildListQuery, buildListQueryOnePhase } from './duckdb-query';
 import { ColumnAppender, UnstorableValueError, columnAppender, toStagedValue, toWire } from './duckdb-values';
@@ -299,14 +300,7 @@ export class DuckDbStore implements Store {
       // Each wire text is JSON.stringify of exactly these fields in this order (openIndexFor): the page's
       // JSON is the texts joined, and its records are decoded only if someone reads them (the API does not), on
       // each read: a page kept by a cache then holds its JSON only, the size the cache counts.
-      const encodedRecords = `[${wires.join(',')}]`;
-      return {
-        encodedRecords,
-        get records() {
-          return JSON.parse(encodedRecords) as WireRecord[];
-        },
-        ...(nextCursor ? { nextCursor } : {}),
-      };
+      return new EncodedPage(`[${wires.join(',')}]`, nextCursor);
     }
     const records = wires.map((wire) => pick(JSON.parse(wire) as WireRecord, query.fields));
     return nextCursor ? { records, nextCursor } : { records };
